@@ -1,0 +1,130 @@
+package org.understudy.raft.runtime;
+
+import java.util.Objects;
+import org.understudy.raft.core.RaftConfig;
+
+/**
+ * The knobs of one {@link RaftNode}. Build with {@link #builder(RaftConfig, StartMode)}; every
+ * other setting has a documented default.
+ *
+ * @param raftConfig the core's knobs; its {@code id} is the node's id and its tick counts are
+ *     multiplied by {@code tickMillis} to get times
+ * @param startMode found a new cluster or join an existing one (only matters on an empty storage)
+ * @param tickMillis the length of one logical tick in milliseconds (default 100, so with the
+ *     core's default {@code electionTick} of 10 an election timeout is 1 s)
+ * @param inboxCapacity how many client requests (proposals, reads, membership changes,
+ *     transfers) may wait for the event loop, and separately how many peer messages; a request
+ *     that finds its lane full fails at once with {@code UNAVAILABLE}, a peer message is dropped
+ *     (Raft re-sends). Default 10,000
+ * @param snapshotCount after applying this many entries since the last snapshot, the apply thread
+ *     writes a new snapshot and compacts the log (default 10,000)
+ * @param entriesKeptAfterSnapshot compaction keeps at least this many entries before the newest
+ *     snapshot so that slightly slow followers catch up from the log rather than by a snapshot: the
+ *     log is compacted to the newest snapshot point at or below {@code snapshot index - this}. With
+ *     the default of {@code snapshotCount / 2} that is the previous snapshot; 0 compacts to the new
+ *     snapshot itself
+ * @param snapshotChunkBytes the data bytes in one snapshot chunk message (default 1 MiB)
+ * @param snapshotInflightChunks how many snapshot chunks may be sent and not yet acknowledged, per
+ *     receiving peer (default 4); memory in flight is at most this times {@code snapshotChunkBytes}
+ * @param snapshotTransferTimeoutMillis a snapshot transfer that makes no progress (no chunk
+ *     acknowledged) for this long is abandoned and reported as failed, so the leader retries
+ *     (default 10,000)
+ */
+public record RaftNodeOptions(
+        RaftConfig raftConfig,
+        StartMode startMode,
+        long tickMillis,
+        int inboxCapacity,
+        long snapshotCount,
+        long entriesKeptAfterSnapshot,
+        int snapshotChunkBytes,
+        int snapshotInflightChunks,
+        long snapshotTransferTimeoutMillis) {
+
+    public RaftNodeOptions {
+        Objects.requireNonNull(raftConfig, "raftConfig");
+        Objects.requireNonNull(startMode, "startMode");
+        requirePositive("tickMillis", tickMillis);
+        requirePositive("inboxCapacity", inboxCapacity);
+        requirePositive("snapshotCount", snapshotCount);
+        requirePositive("snapshotChunkBytes", snapshotChunkBytes);
+        requirePositive("snapshotInflightChunks", snapshotInflightChunks);
+        requirePositive("snapshotTransferTimeoutMillis", snapshotTransferTimeoutMillis);
+        if (entriesKeptAfterSnapshot < 0) {
+            throw new IllegalArgumentException("entriesKeptAfterSnapshot must be >= 0, got " + entriesKeptAfterSnapshot);
+        }
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    /** This node's id. */
+    public long id() {
+        return raftConfig.id();
+    }
+
+    /** The base election timeout in milliseconds ({@code electionTick * tickMillis}). */
+    public long electionTimeoutMillis() {
+        return raftConfig.electionTick() * tickMillis;
+    }
+
+    /**
+     * How long a read index or a leadership transfer may take before it fails with
+     * {@code UNAVAILABLE}: two election timeouts, long enough for one election to settle.
+     */
+    public long requestTimeoutMillis() {
+        return 2 * electionTimeoutMillis();
+    }
+
+    public static Builder builder(RaftConfig raftConfig, StartMode startMode) {
+        return new Builder(raftConfig, startMode);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(raftConfig, startMode)
+                .tickMillis(tickMillis)
+                .inboxCapacity(inboxCapacity)
+                .snapshotCount(snapshotCount)
+                .entriesKeptAfterSnapshot(entriesKeptAfterSnapshot)
+                .snapshotChunkBytes(snapshotChunkBytes)
+                .snapshotInflightChunks(snapshotInflightChunks)
+                .snapshotTransferTimeoutMillis(snapshotTransferTimeoutMillis);
+    }
+
+    /** Builds {@link RaftNodeOptions}; see the record's components for the defaults. */
+    public static final class Builder {
+        private RaftConfig raftConfig;
+        private StartMode startMode;
+        private long tickMillis = 100;
+        private int inboxCapacity = 10_000;
+        private long snapshotCount = 10_000;
+        private Long entriesKeptAfterSnapshot; // null: snapshotCount / 2
+        private int snapshotChunkBytes = 1 << 20;
+        private int snapshotInflightChunks = 4;
+        private long snapshotTransferTimeoutMillis = 10_000;
+
+        private Builder(RaftConfig raftConfig, StartMode startMode) {
+            this.raftConfig = raftConfig;
+            this.startMode = startMode;
+        }
+
+        public Builder raftConfig(RaftConfig v) { this.raftConfig = v; return this; }
+        public Builder startMode(StartMode v) { this.startMode = v; return this; }
+        public Builder tickMillis(long v) { this.tickMillis = v; return this; }
+        public Builder inboxCapacity(int v) { this.inboxCapacity = v; return this; }
+        public Builder snapshotCount(long v) { this.snapshotCount = v; return this; }
+        public Builder entriesKeptAfterSnapshot(long v) { this.entriesKeptAfterSnapshot = v; return this; }
+        public Builder snapshotChunkBytes(int v) { this.snapshotChunkBytes = v; return this; }
+        public Builder snapshotInflightChunks(int v) { this.snapshotInflightChunks = v; return this; }
+        public Builder snapshotTransferTimeoutMillis(long v) { this.snapshotTransferTimeoutMillis = v; return this; }
+
+        public RaftNodeOptions build() {
+            long kept = entriesKeptAfterSnapshot != null ? entriesKeptAfterSnapshot : snapshotCount / 2;
+            return new RaftNodeOptions(raftConfig, startMode, tickMillis, inboxCapacity, snapshotCount, kept,
+                    snapshotChunkBytes, snapshotInflightChunks, snapshotTransferTimeoutMillis);
+        }
+    }
+}
