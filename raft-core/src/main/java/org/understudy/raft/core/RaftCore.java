@@ -471,7 +471,10 @@ public final class RaftCore {
         if (pr == null || pr.state() != ProgressState.SNAPSHOT) {
             return;
         }
-        // TODO(abortSnapshot): after a failure, probe from the match rather than after the snapshot.
+        if (!success) {
+            // The peer may not hold the snapshot: probe from its match, not from after the snapshot.
+            pr.abortSnapshot();
+        }
         pr.becomeProbe();
         // Wait for the next heartbeat response before probing, so a failed transfer is not retried in a tight loop.
         pr.setMsgAppFlowPaused(true);
