@@ -63,7 +63,11 @@ public final class MemorySnapshotStore implements SnapshotStore {
 
     @Override
     public synchronized void deleteOlderThan(long index) {
-        committed.headMap(index, false).clear();
+        if (committed.isEmpty()) {
+            return;
+        }
+        // Never the latest: a compacted log depends on it.
+        committed.headMap(Math.min(index, committed.lastKey()), false).clear();
     }
 
     /** Marks the store closed. Idempotent. */

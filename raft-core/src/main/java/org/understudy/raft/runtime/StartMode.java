@@ -1,6 +1,7 @@
 package org.understudy.raft.runtime;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 import org.understudy.raft.core.Bootstrap;
@@ -15,13 +16,13 @@ public sealed interface StartMode permits StartMode.Found, StartMode.Join {
      * A founding member of a new cluster: on first start it writes the founding snapshot (see
      * {@link Bootstrap}) with these members. Every founder must be given the same sets.
      *
-     * @param voters the founding voters (at least one)
+     * @param voters the founding voters (at least one); kept sorted
      * @param learners the founding learners (may be empty, disjoint from {@code voters})
      */
     record Found(Set<Long> voters, Set<Long> learners) implements StartMode {
         public Found {
-            voters = Set.copyOf(new TreeSet<>(voters));
-            learners = Set.copyOf(new TreeSet<>(learners));
+            voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
+            learners = Collections.unmodifiableSortedSet(new TreeSet<>(learners));
             // Validates the sets (non-empty voters, no id 0, disjoint) with the core's own rules.
             Bootstrap.initialSnapshot(voters, learners);
         }
@@ -35,7 +36,7 @@ public sealed interface StartMode permits StartMode.Found, StartMode.Join {
 
     /** A founding member with these voters and learners. */
     static StartMode found(Collection<Long> voters, Collection<Long> learners) {
-        return new Found(Set.copyOf(voters), Set.copyOf(learners));
+        return new Found(new TreeSet<>(voters), new TreeSet<>(learners));
     }
 
     /** A founding member of a cluster of voters only. */

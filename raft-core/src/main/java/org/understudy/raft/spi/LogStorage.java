@@ -66,20 +66,28 @@ public interface LogStorage extends AutoCloseable {
      * The entries {@code [lo, hi)} in order, stopping early once their serialized size would exceed
      * {@code maxBytes}, but always at least one entry when {@code lo < hi}.
      *
-     * @throws LogCompactedException if {@code lo < firstIndex()}
+     * @throws LogCompactedException if {@code lo < firstIndex()} (this wins when both apply)
      * @throws IndexOutOfBoundsException if {@code hi > lastIndex() + 1} or {@code lo > hi}
      */
     List<Entry> entries(long lo, long hi, long maxBytes);
 
     /**
      * Appends contiguous entries. The first may start anywhere in {@code firstIndex() ..
-     * lastIndex() + 1}; entries at or after it are replaced (Raft's overwrite on conflict).
+     * lastIndex() + 1}; every entry at or after it is replaced, even where terms agree (Raft's
+     * overwrite on conflict). Entries at or below {@code compactedTo()} are ignored (the snapshot
+     * covers them), so a batch wholly below {@code firstIndex()} does nothing. A rejected append
+     * changes nothing.
      *
      * @throws IllegalArgumentException if the entries are not contiguous or would leave a gap
      */
     void append(List<Entry> entries);
 
-    /** Removes every entry with index {@code >= fromIndex} ({@code fromIndex >= firstIndex()}). */
+    /**
+     * Removes every entry with index {@code >= fromIndex}; does nothing when {@code fromIndex >
+     * lastIndex()}.
+     *
+     * @throws IllegalArgumentException if {@code fromIndex < firstIndex()} (compacted entries cannot be removed)
+     */
     void truncateSuffix(long fromIndex);
 
     /**
@@ -93,7 +101,7 @@ public interface LogStorage extends AutoCloseable {
     /** Makes every write made so far durable; returns only once it is on disk. */
     void sync();
 
-    /** Releases files and memory. Unsynced writes may be lost. */
+    /** Releases files and memory. Unsynced writes may be lost. Calling it twice is harmless. */
     @Override
     void close();
 }

@@ -31,7 +31,10 @@ public interface SnapshotStore extends AutoCloseable {
     /** Opens the newest committed snapshot for reading, if any. */
     Optional<Reader> openLatest();
 
-    /** Deletes every committed snapshot with an index below {@code index}. */
+    /**
+     * Deletes every committed snapshot with an index below {@code index}, except the latest: a
+     * store that held a snapshot always keeps one, since a compacted log depends on it.
+     */
     void deleteOlderThan(long index);
 
     @Override

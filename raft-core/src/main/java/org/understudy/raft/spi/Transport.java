@@ -24,16 +24,19 @@ public interface Transport extends AutoCloseable {
     /** Starts accepting and delivering messages to {@code inbound}. Called once. */
     void start(Inbound inbound);
 
-    /** Sends a message to {@code message.getTo()}. Never throws for network trouble, never blocks. */
+    /**
+     * Sends a message to {@code message.getTo()}. Never throws for network trouble, never blocks.
+     * Allowed before {@link #start} and after {@link #close()} (the message is then dropped).
+     */
     void send(RaftMessage message);
 
     /** Sets or changes the address of a peer (its format is the implementation's). */
     void updatePeer(long nodeId, String address);
 
-    /** Forgets a peer and closes any connection to it. */
+    /** Forgets a peer and closes any connection to it; {@link #updatePeer} makes it reachable again. */
     void removePeer(long nodeId);
 
-    /** Stops delivery and releases connections and threads. */
+    /** Stops delivery and releases connections and threads. Calling it twice is harmless. */
     @Override
     void close();
 

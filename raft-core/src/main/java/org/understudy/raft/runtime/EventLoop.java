@@ -1,0 +1,281 @@
+package org.understudy.raft.runtime;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.raft.RaftException;
+import org.understudy.raft.core.CoreStatus;
+import org.understudy.raft.core.RaftCore;
+import org.understudy.raft.core.Ready;
+import org.understudy.raft.core.SoftState;
+import org.understudy.raft.proto.ConfState;
+import org.understudy.raft.proto.Entry;
+import org.understudy.raft.proto.EntryType;
+import org.understudy.raft.proto.MessageType;
+import org.understudy.raft.proto.RaftMessage;
+import org.understudy.raft.spi.Transport;
+
+/**
+ * The event loop ({@code raft-<id>-loop}): the single thread that owns the {@link RaftCore}.
+ *
+ * <p>Each round it drains a batch from the {@link Inbox} (so many proposals end up in one Ready,
+ * one append and one sync), steps the core, and then takes every Ready the core has:
+ * <ol>
+ *   <li>its {@link Ready#messages()} are sent at once, in parallel with the local disk write
+ *       (thesis §10.2.1: the leader's appends go out before its own sync; the core counts the
+ *       leader in the quorum only after the sync);</li>
+ *   <li>it is queued for the {@link PersistenceWorker}. The loop does not wait: it keeps stepping
+ *       and taking new Readys while earlier ones are written (pipelining);</li>
+ *   <li>when the persistence thread posts "persisted through #N", the Readys up to N are
+ *       completed in production order: their {@link Ready#persistedMessages()} are sent, the core
+ *       advances, and their committed entries, snapshot and read states go to the
+ *       {@link ApplyWorker}.</li>
+ * </ol>
+ * A Ready with nothing to persist completes as soon as every Ready before it has.
+ *
+ * <p>Nothing here blocks: sends are non-blocking by the {@link Transport} contract, and the other
+ * threads are fed through unbounded queues whose growth the core bounds (uncommitted bytes,
+ * in-flight messages). Futures are failed through {@link Callbacks} so that no application code
+ * runs on this thread. Any unexpected exception stops the node.
+ *
+ * @param <R> the state machine's result type
+ */
+final class EventLoop<R> implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+    /** The most inbox events stepped before the loop takes Readys again. */
+    static final int MAX_BATCH = 1024;
+
+    private record PendingTransfer(long transferee, CompletableFuture<Void> future) {}
+
+    private final long nodeId;
+    private final RaftCore core;
+    private final Inbox inbox;
+    private final Transport transport;
+    private final PersistenceWorker persistence;
+    private final ApplyWorker<R> applier;
+    private final SnapshotTransfers snapshots;
+    private final PendingProposals<R> proposals;
+    private final PendingReads reads;
+    private final Callbacks callbacks;
+    private final FailureHandler failure;
+    private final long idleParkNanos;
+
+    private final ArrayDeque<Ready> inFlight = new ArrayDeque<>();
+    private final List<PendingTransfer> transfers = new ArrayList<>();
+    private final List<LoopEvent> batch = new ArrayList<>(MAX_BATCH);
+    private long nextReadRequestId;
+    private long knownLeader;
+    /** Index of a received snapshot stepped in this round, to tell whether the core took it. */
+    private long steppedSnapshotIndex;
+    private volatile boolean running = true;
+    private volatile CoreStatus published;
+
+    EventLoop(long nodeId, RaftCore core, Inbox inbox, Transport transport, PersistenceWorker persistence,
+            ApplyWorker<R> applier, SnapshotTransfers snapshots, PendingProposals<R> proposals, PendingReads reads,
+            Callbacks callbacks, FailureHandler failure, long tickMillis) {
+        this.nodeId = nodeId;
+        this.core = core;
+        this.inbox = inbox;
+        this.transport = transport;
+        this.persistence = persistence;
+        this.applier = applier;
+        this.snapshots = snapshots;
+        this.proposals = proposals;
+        this.reads = reads;
+        this.callbacks = callbacks;
+        this.failure = failure;
+        // Idle wake-ups are only a safety net: ticks and offers unpark the loop.
+        this.idleParkNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(tickMillis, 1));
+        this.published = core.status();
+    }
+
+    /** The core's status after the loop's latest round. Any thread. */
+    CoreStatus status() {
+        return published;
+    }
+
+    /** Asks the loop to stop after its current round. */
+    void stop() {
+        running = false;
+        inbox.wake();
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                batch.clear();
+                inbox.drainTo(batch, MAX_BATCH);
+                boolean tick = inbox.takeTick();
+                if (batch.isEmpty() && !tick) {
+                    inbox.awaitWork(idleParkNanos);
+                    continue;
+                }
+                for (LoopEvent event : batch) {
+                    if (!running) {
+                        return;
+                    }
+                    handle(event);
+                }
+                if (tick) {
+                    core.tick();
+                }
+                takeReadys();
+                checkTransfers();
+                published = core.status();
+            }
+        } catch (RuntimeException | Error e) {
+            running = false;
+            failure.fail("the event loop of node " + nodeId + " failed", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ inputs
+
+    @SuppressWarnings("unchecked")
+    private void handle(LoopEvent event) {
+        if (event instanceof LoopEvent.PeerMessage m) {
+            core.step(m.message());
+        } else if (event instanceof LoopEvent.Persisted p) {
+            completePersisted(p.readyNumber());
+        } else if (event instanceof LoopEvent.Propose p) {
+            CompletableFuture<R> future = (CompletableFuture<R>) p.future();
+            if (!future.isDone()) { // a caller that gave up (cancelled) is not proposed for
+                try {
+                    proposals.addProposal(core.propose(p.data()), future);
+                } catch (RaftException e) {
+                    callbacks.fail(future, e);
+                }
+            }
+        } else if (event instanceof LoopEvent.ReadIndex r) {
+            long requestId = ++nextReadRequestId;
+            reads.asked(requestId, r.future());
+            try {
+                core.readIndex(requestId);
+            } catch (RaftException e) {
+                callbacks.fail(r.future(), e);
+            }
+        } else if (event instanceof LoopEvent.ChangeMembership c) {
+            if (!c.future().isDone()) {
+                try {
+                    proposals.addConfChange(core.proposeConfChange(c.change()), c.future());
+                } catch (RaftException e) {
+                    callbacks.fail(c.future(), e);
+                }
+            }
+        } else if (event instanceof LoopEvent.TransferLeadership t) {
+            try {
+                core.transferLeadership(t.transferee());
+                transfers.add(new PendingTransfer(t.transferee(), t.future()));
+            } catch (RaftException e) {
+                callbacks.fail(t.future(), e);
+            }
+        } else if (event instanceof LoopEvent.Unreachable u) {
+            core.reportUnreachable(u.peer());
+        } else if (event instanceof LoopEvent.SnapshotReport s) {
+            core.reportSnapshot(s.peer(), s.success());
+        } else if (event instanceof LoopEvent.SnapshotReceived s) {
+            core.step(s.message());
+            steppedSnapshotIndex = s.message().getSnapshot().getIndex();
+        } else {
+            throw new IllegalStateException("unknown event " + event);
+        }
+    }
+
+    // ------------------------------------------------------------------ Readys
+
+    private void takeReadys() {
+        long snapshotToInstall = steppedSnapshotIndex;
+        steppedSnapshotIndex = 0;
+        boolean snapshotTaken = false;
+        while (running && core.hasReady()) {
+            Ready ready = core.ready();
+            if (ready.snapshot() != null && ready.snapshot().getIndex() == snapshotToInstall) {
+                snapshotTaken = true;
+            }
+            if (ready.softState() != null) {
+                softStateChanged(ready.softState());
+            }
+            send(ready.messages());
+            if (ready.nothingToPersist() && inFlight.isEmpty()) {
+                complete(ready);
+            } else {
+                inFlight.add(ready);
+                if (!ready.nothingToPersist()) {
+                    persistence.persist(ready);
+                }
+            }
+        }
+        if (snapshotToInstall != 0 && !snapshotTaken) {
+            // The core turned the received snapshot down (stale, or from an old term): the
+            // receiver may accept the next one.
+            snapshots.settled(snapshotToInstall);
+        }
+    }
+
+    /** Every Ready up to {@code readyNumber} is durable: complete them in production order. */
+    private void completePersisted(long readyNumber) {
+        while (!inFlight.isEmpty()) {
+            Ready head = inFlight.peek();
+            if (head.number() > readyNumber && !head.nothingToPersist()) {
+                return;
+            }
+            complete(inFlight.poll());
+        }
+    }
+
+    private void complete(Ready ready) {
+        send(ready.persistedMessages());
+        boolean confChange = false;
+        for (Entry e : ready.committedEntries()) {
+            confChange |= e.getType() == EntryType.ENTRY_CONF_CHANGE;
+        }
+        core.advance(ready);
+        // A committed configuration change takes effect inside the core at advance().
+        ConfState confAfter = confChange ? core.confState() : null;
+        if (ready.snapshot() != null || !ready.committedEntries().isEmpty() || !ready.readStates().isEmpty()) {
+            applier.submit(new ApplyTask(ready.snapshot(), ready.committedEntries(), ready.readStates(), confAfter));
+        }
+    }
+
+    private void send(List<RaftMessage> messages) {
+        for (RaftMessage m : messages) {
+            if (m.getType() == MessageType.MSG_SNAPSHOT) {
+                // The core names what it needs; the snapshot thread streams the newest snapshot in chunks.
+                snapshots.send(m);
+            } else {
+                transport.send(m);
+            }
+        }
+    }
+
+    private void softStateChanged(SoftState soft) {
+        if (soft.leaderId() != knownLeader) {
+            knownLeader = soft.leaderId();
+            log.info("node {}: leader is now {} (term {}, role here {})", nodeId,
+                    knownLeader == 0 ? "unknown" : "node " + knownLeader, core.term(), soft.role());
+            callbacks.leaderChanged(knownLeader);
+        }
+    }
+
+    private void checkTransfers() {
+        if (transfers.isEmpty()) {
+            return;
+        }
+        long leader = core.leaderId();
+        transfers.removeIf(t -> {
+            if (t.future().isDone()) {
+                return true; // timed out
+            }
+            if (leader == t.transferee()) {
+                callbacks.complete(t.future(), null);
+                return true;
+            }
+            return false;
+        });
+    }
+}
