@@ -68,6 +68,13 @@ public final class RaftCore {
     /** On a leader: the bytes of entry payloads appended but not yet committed. */
     private long uncommittedSize;
     private long leadTransferee;
+    /** Whether this leader sent TimeoutNow in its term: its lease no longer protects reads. */
+    private boolean sentTimeoutNow;
+    /**
+     * The index of the newest snapshot installed from a leader. Configuration changes at or below
+     * it that were handed out before the snapshot arrived are already part of its configuration.
+     */
+    private long restoredThrough;
     /** Read-index requests that arrived before the leader committed an entry of its term. */
     private final List<RaftMessage> pendingReadIndexRequests = new ArrayList<>();
 
@@ -150,7 +157,10 @@ public final class RaftCore {
                     }
                 });
             }
-            if (leadTransferee != 0) {
+            if (!tracker.isVoter(id)) {
+                // A removed or demoted leader keeps trying to hand over, possibly to another voter.
+                handOverLeadership();
+            } else if (leadTransferee != 0) {
                 // The transfer did not finish within an election timeout: give up and serve again.
                 leadTransferee = 0;
             }
@@ -312,17 +322,15 @@ public final class RaftCore {
     }
 
     private void checkCanPropose() {
-        if (role != Role.LEADER) {
-            if (learner) {
-                throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + id
-                        + " is a learner: it does not accept writes; send them to the leader",
-                        Map.of("leaderHint", Long.toString(leader)));
-            }
-            throw RaftException.notLeader(id, leader);
+        // A leader that is no longer a voter is only handing over: point at its successor.
+        long hint = role == Role.LEADER ? leadTransferee : leader;
+        if (learner) {
+            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + id
+                    + " is a learner: it does not accept writes; send them to the leader",
+                    Map.of("leaderHint", Long.toString(hint)));
         }
-        if (tracker.get(id) == null) {
-            throw new RaftException(ErrorCode.UNAVAILABLE, "node " + id
-                    + " was removed from the configuration and is about to step down");
+        if (role != Role.LEADER || !tracker.isVoter(id)) {
+            throw RaftException.notLeader(id, hint);
         }
         if (leadTransferee != 0) {
             throw new RaftException(ErrorCode.UNAVAILABLE, "leadership is being transferred to node "
@@ -374,8 +382,11 @@ public final class RaftCore {
 
     private void serveReadIndex(RaftMessage m) {
         long index = log.committed();
-        if (tracker.isSingleton() || config.readOnlyOption() == ReadOnlyOption.LEASE_BASED) {
-            // A single voter is a quorum by itself; a lease holder trusts CheckQuorum's lease.
+        boolean leaseHolds = config.readOnlyOption() == ReadOnlyOption.LEASE_BASED && !sentTimeoutNow;
+        boolean soleVoter = tracker.isSingleton() && tracker.isVoter(id);
+        if (soleVoter || leaseHolds) {
+            // A sole voter is a quorum by itself (but a removed leader whose successor is the only
+            // voter is not); a lease holder trusts CheckQuorum's lease.
             answerRead(m.getFrom(), m.getContext(), index);
             return;
         }
@@ -424,10 +435,10 @@ public final class RaftCore {
         if (role != Role.LEADER) {
             throw RaftException.notLeader(id, leader);
         }
-        if (transferee == id) {
+        Progress pr = tracker.get(transferee);
+        if (transferee == id && tracker.isVoter(id)) {
             return;
         }
-        Progress pr = tracker.get(transferee);
         if (pr == null) {
             throw new RaftException(ErrorCode.BAD_REQUEST, "node " + transferee + " is not a member");
         }
@@ -587,6 +598,7 @@ public final class RaftCore {
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.electionTick() + random.nextInt(config.electionTick());
         leadTransferee = 0;
+        sentTimeoutNow = false;
         tracker.resetVotes();
         long lastIndex = log.lastIndex();
         long stable = log.lastStableIndex();
@@ -683,7 +695,10 @@ public final class RaftCore {
         pr.setRecentActive(true);
         pr.setMsgAppFlowPaused(false);
         if (pr.match() < log.lastIndex() || pr.state() == ProgressState.PROBE) {
-            sendAppend(m.getFrom(), false);
+            // Send even an empty append: if the appends in flight were lost, the follower's answer to
+            // this one (an ack or a rejection) is what frees the inflight window or moves us to
+            // probing. Without it a follower in REPLICATE whose appends were lost would stall forever.
+            sendAppend(m.getFrom(), true);
         }
         if (config.readOnlyOption() != ReadOnlyOption.SAFE || m.getContext().isEmpty()) {
             return;
@@ -828,6 +843,7 @@ public final class RaftCore {
             return false;
         }
         log.restore(s);
+        restoredThrough = s.getIndex();
         // The snapshot's configuration may not include us yet (we were added after it was taken):
         // that is fine, the change that added us follows in the log.
         switchToConfig(restored);
@@ -915,6 +931,9 @@ public final class RaftCore {
     }
 
     private void sendTimeoutNow(long to) {
+        // The transferee will campaign past the followers' leases, so from now on this term's
+        // lease proves nothing: lease-based reads fall back to a heartbeat round.
+        sentTimeoutNow = true;
         send(RaftMessage.newBuilder().setTo(to).setType(MessageType.MSG_TIMEOUT_NOW));
     }
 
@@ -971,12 +990,6 @@ public final class RaftCore {
         tracker.reset(result.config(), result.progress());
         Progress self = tracker.get(id);
         learner = self != null && self.isLearner();
-        if ((self == null || learner) && role == Role.LEADER) {
-            // A leader that was removed or demoted steps down once the change is applied; the rest
-            // elect a new leader (thesis §4.2.2).
-            becomeFollower(term, 0);
-            return;
-        }
         if (role != Role.LEADER || tracker.voterIds().isEmpty()) {
             return;
         }
@@ -993,6 +1006,42 @@ public final class RaftCore {
         }
         if (leadTransferee != 0 && !tracker.isVoter(leadTransferee)) {
             leadTransferee = 0;
+        }
+        if (!tracker.isVoter(id)) {
+            handOverLeadership();
+        }
+    }
+
+    /**
+     * A leader that is no longer a voter (removed, or demoted to learner) hands leadership to the
+     * most caught-up voter rather than simply stepping down, which is how it leaves (thesis §4.2.2).
+     *
+     * <p>Why not just step down: a configuration takes effect where it is applied, so the new voters
+     * may not know yet that the change committed and may still need this node's vote, which it
+     * would refuse if it has entries they lack; and as a non-voter it cannot campaign: nobody could
+     * win. So it keeps replicating and committing (it is not counted) while refusing proposals,
+     * brings a successor up to date and sends it TimeoutNow, retrying each election timeout. It
+     * steps down when the successor's higher term reaches it.
+     */
+    private void handOverLeadership() {
+        long best = 0;
+        long bestMatch = -1;
+        for (long voter : tracker.config().voters().incoming().ids()) {
+            Progress pr = tracker.get(voter);
+            if (pr != null && pr.match() > bestMatch) {
+                best = voter;
+                bestMatch = pr.match();
+            }
+        }
+        if (best == 0) {
+            return;
+        }
+        leadTransferee = best;
+        electionElapsed = 0;
+        if (bestMatch == log.lastIndex()) {
+            sendTimeoutNow(best);
+        } else {
+            sendAppend(best, true);
         }
     }
 
@@ -1105,6 +1154,10 @@ public final class RaftCore {
         if (p.appliedTo() != 0) {
             log.appliedTo(p.appliedTo());
             for (Entry e : p.confChanges()) {
+                if (e.getIndex() <= restoredThrough) {
+                    // A snapshot installed after this Ready was handed out already carries this change.
+                    continue;
+                }
                 try {
                     applyConfChange(ConfChange.parseFrom(e.getData()));
                 } catch (InvalidProtocolBufferException ex) {
