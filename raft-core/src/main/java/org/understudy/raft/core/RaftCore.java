@@ -68,6 +68,13 @@ public final class RaftCore {
     /** On a leader: the bytes of entry payloads appended but not yet committed. */
     private long uncommittedSize;
     private long leadTransferee;
+    /**
+     * On a leader: the index of a configuration change it appended that takes it out of the voters,
+     * or 0. From then on it accepts no proposals, so that its log ends with that change: the voters
+     * that follow may not learn at once that it committed and may still need this node's vote, which
+     * it only grants to a log at least as long as its own.
+     */
+    private long leavingAt;
     /** Whether this leader sent TimeoutNow in its term: its lease no longer protects reads. */
     private boolean sentTimeoutNow;
     /**
@@ -306,8 +313,9 @@ public final class RaftCore {
             throw new RaftException(ErrorCode.BAD_REQUEST, "an empty change leaves a joint configuration, "
                     + "but the configuration is not joint");
         }
+        ConfChanger.Result result;
         try {
-            ConfChanger.apply(tracker, log.lastIndex(), change);
+            result = ConfChanger.apply(tracker, log.lastIndex(), change);
         } catch (ConfChangeException e) {
             throw new RaftException(ErrorCode.BAD_REQUEST, "invalid configuration change: " + e.getMessage());
         }
@@ -317,6 +325,7 @@ public final class RaftCore {
             throw new RaftException(ErrorCode.UNAVAILABLE, "too many uncommitted bytes on node " + id);
         }
         pendingConfIndex = e.getIndex();
+        noteIfLeaving(result, e.getIndex());
         appendAndBroadcast(e);
         return new EntryId(e.getTerm(), e.getIndex());
     }
@@ -331,6 +340,11 @@ public final class RaftCore {
         }
         if (role != Role.LEADER || !tracker.isVoter(id)) {
             throw RaftException.notLeader(id, hint);
+        }
+        if (leavingAt != 0) {
+            throw new RaftException(ErrorCode.NOT_LEADER, "node " + id + " is leaving the voters (configuration"
+                    + " change at index " + leavingAt + ") and takes no more writes; retry on the next leader",
+                    Map.of("leaderHint", "0"));
         }
         if (leadTransferee != 0) {
             throw new RaftException(ErrorCode.UNAVAILABLE, "leadership is being transferred to node "
@@ -580,6 +594,10 @@ public final class RaftCore {
         }
         // Any configuration change in the uncommitted tail may still be pending: be conservative.
         pendingConfIndex = log.lastIndex();
+        if (log.hasConfChangeBetween(log.applied() + 1, log.lastIndex())) {
+            // That change may take us out of the voters; take no writes until it is applied.
+            leavingAt = log.lastIndex();
+        }
         // The no-op of the new term (thesis §6.4): committing it commits everything before it and
         // lets read indexes be served.
         Entry noop = Entry.newBuilder().setTerm(term).setIndex(log.lastIndex() + 1)
@@ -599,6 +617,7 @@ public final class RaftCore {
         randomizedElectionTimeout = config.electionTick() + random.nextInt(config.electionTick());
         leadTransferee = 0;
         sentTimeoutNow = false;
+        leavingAt = 0;
         tracker.resetVotes();
         long lastIndex = log.lastIndex();
         long stable = log.lastStableIndex();
@@ -1165,6 +1184,9 @@ public final class RaftCore {
                 }
             }
         }
+        if (leavingAt != 0 && log.applied() >= leavingAt && tracker.isVoter(id)) {
+            leavingAt = 0; // the pending change left us a voter after all
+        }
         maybeAutoLeaveJoint();
     }
 
@@ -1174,10 +1196,22 @@ public final class RaftCore {
                 || pendingConfIndex > log.applied() || leadTransferee != 0) {
             return;
         }
+        ConfChange leave = ConfChange.getDefaultInstance();
         Entry e = Entry.newBuilder().setTerm(term).setIndex(log.lastIndex() + 1)
-                .setType(EntryType.ENTRY_CONF_CHANGE).setData(ConfChange.getDefaultInstance().toByteString()).build();
+                .setType(EntryType.ENTRY_CONF_CHANGE).setData(leave.toByteString()).build();
+        try {
+            noteIfLeaving(ConfChanger.apply(tracker, log.lastIndex(), leave), e.getIndex());
+        } catch (ConfChangeException ex) {
+            throw new IllegalStateException("cannot leave the joint configuration " + tracker.config(), ex);
+        }
         pendingConfIndex = e.getIndex();
         appendAndBroadcast(e);
+    }
+
+    private void noteIfLeaving(ConfChanger.Result result, long index) {
+        if (!result.config().voters().contains(id)) {
+            leavingAt = index;
+        }
     }
 
     // ================================================================ queries

@@ -307,8 +307,13 @@ final class RaftLog {
 
     /** Whether committed entries after {@code applied} contain a configuration change. */
     boolean hasUnappliedConfChange() {
-        long lo = applied + 1;
-        long hi = committed + 1;
+        return hasConfChangeBetween(applied + 1, committed);
+    }
+
+    /** Whether the entries {@code [from, to]} contain a configuration change. */
+    boolean hasConfChangeBetween(long from, long to) {
+        long lo = from;
+        long hi = to + 1;
         while (lo < hi) {
             List<Entry> page = slice(lo, hi, 8L << 20);
             for (Entry e : page) {

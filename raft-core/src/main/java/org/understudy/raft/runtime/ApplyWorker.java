@@ -2,6 +2,7 @@ package org.understudy.raft.runtime;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.LongConsumer;
@@ -30,7 +31,7 @@ import org.understudy.raft.spi.StateMachine;
  */
 final class ApplyWorker<R> implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
-    private static final ApplyTask STOP = new ApplyTask(null, java.util.List.of(), java.util.List.of(), null);
+    private static final ApplyTask STOP = new ApplyTask(null, List.of(), List.of(), null);
 
     private final long nodeId;
     private final StateMachine<R> stateMachine;
