@@ -150,7 +150,10 @@ public final class RaftCore {
         electionElapsed++;
         if (electionElapsed >= config.electionTick()) {
             electionElapsed = 0;
-            if (config.checkQuorum()) {
+            if (config.checkQuorum() && tracker.isVoter(id)) {
+                // (A leader that left the voters is only handing over and serves no lease reads; it
+                // keeps leading through a partition so that it can still tell its successor that
+                // the change committed: the successor may need that to win an election.)
                 // CheckQuorum (thesis §6.2): a leader that has not heard from a quorum within an
                 // election timeout may be partitioned away; stepping down lets the majority move on
                 // and stops it from serving stale lease-based reads.
@@ -260,7 +263,15 @@ public final class RaftCore {
                 vote = m.getFrom();
             }
         } else {
-            send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(respType).setTerm(term).setReject(true));
+            // A refusal tells the candidate how far we know the log is committed (and the term
+            // there): a candidate that holds that entry learns it is committed. This frees a voter
+            // whose configuration is stale: e.g. in {1, 2}, 1 restarts having lost unsynced entries,
+            // not knowing that the removal of 2 committed, and still needs 2's vote; 2 applied its
+            // removal, refuses (its log is longer) and cannot campaign: 1 learns the commit from
+            // the refusal, applies the removal and wins alone.
+            long commit = log.committed();
+            send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(respType).setTerm(term).setReject(true)
+                    .setCommit(commit).setLogTerm(log.term(commit)));
         }
     }
 
@@ -396,7 +407,8 @@ public final class RaftCore {
 
     private void serveReadIndex(RaftMessage m) {
         long index = log.committed();
-        boolean leaseHolds = config.readOnlyOption() == ReadOnlyOption.LEASE_BASED && !sentTimeoutNow;
+        boolean leaseHolds = config.readOnlyOption() == ReadOnlyOption.LEASE_BASED && !sentTimeoutNow
+                && tracker.isVoter(id);
         boolean soleVoter = tracker.isSingleton() && tracker.isVoter(id);
         if (soleVoter || leaseHolds) {
             // A sole voter is a quorum by itself (but a removed leader whose successor is the only
@@ -759,6 +771,12 @@ public final class RaftCore {
                 if (m.getType() != myVoteResp) {
                     return;
                 }
+                if (m.getReject() && m.getCommit() > log.committed() && m.getCommit() <= log.lastIndex()
+                        && log.matchTerm(m.getCommit(), m.getLogTerm())) {
+                    // Committed entries never change, and by Log Matching our identical entry at that
+                    // index means our log is identical up to it: it is committed here too.
+                    log.commitTo(m.getCommit());
+                }
                 tracker.recordVote(m.getFrom(), !m.getReject());
                 VoteResult result = tracker.tallyVotes().result();
                 if (result == VoteResult.WON) {
@@ -1009,6 +1027,11 @@ public final class RaftCore {
         tracker.reset(result.config(), result.progress());
         Progress self = tracker.get(id);
         learner = self != null && self.isLearner();
+        if ((role == Role.CANDIDATE || role == Role.PRE_CANDIDATE) && !promotable()) {
+            // The campaign began under a configuration that made us a voter; this one does not.
+            becomeFollower(term, 0);
+            return;
+        }
         if (role != Role.LEADER || tracker.voterIds().isEmpty()) {
             return;
         }
