@@ -1089,6 +1089,15 @@ public final class RaftCore {
 
     // ================================================================ Ready
 
+    /**
+     * Stops (or resumes) handing out committed entries in Readys. The runtime pauses while its
+     * apply thread is too far behind, so a slow state machine bounds memory instead of queueing
+     * every committed entry; persistence and messages go on meanwhile.
+     */
+    public void setApplyPaused(boolean paused) {
+        log.setApplyPaused(paused);
+    }
+
     /** Whether {@link #ready()} would return anything. */
     public boolean hasReady() {
         return !messages.isEmpty()

@@ -28,6 +28,8 @@ final class RaftLog {
     private long applying;
     /** The highest index whose Ready was advanced. */
     private long applied;
+    /** While set, no committed entries are handed out (the application is too far behind). */
+    private boolean applyPaused;
 
     RaftLog(LogStorage storage, long applied, long committed, long maxApplyingBytes) {
         this.storage = storage;
@@ -217,8 +219,12 @@ final class RaftLog {
         unstable.acceptInProgress();
     }
 
+    void setApplyPaused(boolean paused) {
+        applyPaused = paused;
+    }
+
     boolean hasNextCommittedEntries() {
-        return !hasPendingSnapshot() && applying < committed;
+        return !applyPaused && !hasPendingSnapshot() && applying < committed;
     }
 
     /** Committed entries not yet handed out, at most about {@code maxApplyingBytes} (always at least one). */

@@ -2,7 +2,6 @@ package org.understudy.raft.runtime;
 
 import java.util.List;
 import org.understudy.raft.core.ReadState;
-import org.understudy.raft.proto.ConfState;
 import org.understudy.raft.proto.Entry;
 import org.understudy.raft.proto.SnapshotMetadata;
 
@@ -13,8 +12,15 @@ import org.understudy.raft.proto.SnapshotMetadata;
  * @param snapshot a snapshot received from the leader (already in the snapshot store), or null
  * @param entries committed entries, in index order
  * @param readStates answers to read-index requests
- * @param confAfter the core's configuration after it advanced this Ready, when {@code entries}
- *     hold a configuration change (else null): the result handed to the state machine, the
- *     proposer and the listeners
+ * @param bytes the payload bytes of {@code entries}, for the apply backlog bound
  */
-record ApplyTask(SnapshotMetadata snapshot, List<Entry> entries, List<ReadState> readStates, ConfState confAfter) {}
+record ApplyTask(SnapshotMetadata snapshot, List<Entry> entries, List<ReadState> readStates, long bytes) {
+
+    static ApplyTask of(SnapshotMetadata snapshot, List<Entry> entries, List<ReadState> readStates) {
+        long bytes = 0;
+        for (Entry e : entries) {
+            bytes += e.getSerializedSize();
+        }
+        return new ApplyTask(snapshot, entries, readStates, bytes);
+    }
+}

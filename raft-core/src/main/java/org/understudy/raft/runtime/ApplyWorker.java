@@ -9,6 +9,8 @@ import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.raft.core.ReadState;
+import org.understudy.raft.core.confchange.ConfChangeException;
+import org.understudy.raft.core.confchange.ConfChanger;
 import org.understudy.raft.proto.ConfChange;
 import org.understudy.raft.proto.ConfState;
 import org.understudy.raft.proto.Entry;
@@ -31,7 +33,7 @@ import org.understudy.raft.spi.StateMachine;
  */
 final class ApplyWorker<R> implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ApplyWorker.class);
-    private static final ApplyTask STOP = new ApplyTask(null, List.of(), List.of(), null);
+    private static final ApplyTask STOP = new ApplyTask(null, List.of(), List.of(), 0);
 
     private final long nodeId;
     private final StateMachine<R> stateMachine;
@@ -43,6 +45,8 @@ final class ApplyWorker<R> implements Runnable {
     private final LongConsumer snapshotInstalled;
     private final FailureHandler failure;
     private final BlockingQueue<ApplyTask> queue = new LinkedBlockingQueue<>();
+    /** Bounded by the event loop, which stops taking committed entries past a limit. */
+    private final java.util.concurrent.atomic.AtomicLong backlogBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running = true;
 
     // Apply thread only, except appliedIndex which status() reads.
@@ -74,7 +78,13 @@ final class ApplyWorker<R> implements Runnable {
 
     /** Queues work. Never blocks. */
     void submit(ApplyTask task) {
+        backlogBytes.addAndGet(task.bytes());
         queue.add(task);
+    }
+
+    /** Bytes of committed entries handed over and not yet applied. Any thread. */
+    long backlogBytes() {
+        return backlogBytes.get();
     }
 
     /** The last index applied to the state machine. Any thread. */
@@ -111,8 +121,9 @@ final class ApplyWorker<R> implements Runnable {
             restore(task.snapshot());
         }
         for (Entry entry : task.entries()) {
-            apply(entry, task.confAfter());
+            apply(entry);
         }
+        backlogBytes.addAndGet(-task.bytes());
         localSnapshots.applied(task.entries().size());
         for (ReadState rs : task.readStates()) {
             reads.answered(rs, appliedIndex);
@@ -124,7 +135,7 @@ final class ApplyWorker<R> implements Runnable {
         }
     }
 
-    private void apply(Entry entry, ConfState confAfter) throws InvalidProtocolBufferException {
+    private void apply(Entry entry) throws InvalidProtocolBufferException {
         long index = entry.getIndex();
         if (index <= appliedIndex) {
             log.debug("node {}: skipping entry {} at or below the applied index {}", nodeId, index, appliedIndex);
@@ -136,10 +147,15 @@ final class ApplyWorker<R> implements Runnable {
         }
         if (entry.getType() == EntryType.ENTRY_CONF_CHANGE) {
             ConfChange change = ConfChange.parseFrom(entry.getData());
-            // The core's configuration after the Ready that committed this entry. If one Ready
-            // committed several changes (a follower catching up), each is reported with the
-            // configuration after the last of them.
-            ConfState result = confAfter != null ? confAfter : confState;
+            // Computed here, entry by entry, exactly as the core does when it applies the change:
+            // the configuration at this index, whatever the core has moved on to since.
+            ConfState result;
+            try {
+                result = ConfChanger.next(confState, change);
+            } catch (ConfChangeException e) {
+                throw new IllegalStateException("node " + nodeId + ": committed configuration change at index "
+                        + index + " cannot be applied to " + confState, e);
+            }
             confState = result;
             stateMachine.applyConfChange(index, change, result);
             appliedTo(entry);

@@ -12,9 +12,6 @@ import org.understudy.raft.core.CoreStatus;
 import org.understudy.raft.core.RaftCore;
 import org.understudy.raft.core.Ready;
 import org.understudy.raft.core.SoftState;
-import org.understudy.raft.proto.ConfState;
-import org.understudy.raft.proto.Entry;
-import org.understudy.raft.proto.EntryType;
 import org.understudy.raft.proto.MessageType;
 import org.understudy.raft.proto.RaftMessage;
 import org.understudy.raft.spi.Transport;
@@ -73,11 +70,13 @@ final class EventLoop<R> implements Runnable {
     private long steppedSnapshotIndex;
     private volatile boolean running = true;
     private volatile CoreStatus published;
+    private final long maxApplyBacklogBytes;
 
     EventLoop(long nodeId, RaftCore core, Inbox inbox, Transport transport, PersistenceWorker persistence,
             ApplyWorker<R> applier, SnapshotTransfers snapshots, PendingProposals<R> proposals, PendingReads reads,
-            Callbacks callbacks, FailureHandler failure, long tickMillis) {
+            Callbacks callbacks, FailureHandler failure, long tickMillis, long maxApplyBacklogBytes) {
         this.nodeId = nodeId;
+        this.maxApplyBacklogBytes = maxApplyBacklogBytes;
         this.core = core;
         this.inbox = inbox;
         this.transport = transport;
@@ -192,6 +191,9 @@ final class EventLoop<R> implements Runnable {
         long snapshotToInstall = steppedSnapshotIndex;
         steppedSnapshotIndex = 0;
         boolean snapshotTaken = false;
+        // A slow state machine must not make us queue every committed entry: past the limit the
+        // core keeps them until the apply thread catches up (ticks wake us to look again).
+        core.setApplyPaused(applier.backlogBytes() > maxApplyBacklogBytes);
         while (running && core.hasReady()) {
             Ready ready = core.ready();
             if (ready.snapshot() != null && ready.snapshot().getIndex() == snapshotToInstall) {
@@ -230,15 +232,10 @@ final class EventLoop<R> implements Runnable {
 
     private void complete(Ready ready) {
         send(ready.persistedMessages());
-        boolean confChange = false;
-        for (Entry e : ready.committedEntries()) {
-            confChange |= e.getType() == EntryType.ENTRY_CONF_CHANGE;
-        }
-        core.advance(ready);
         // A committed configuration change takes effect inside the core at advance().
-        ConfState confAfter = confChange ? core.confState() : null;
+        core.advance(ready);
         if (ready.snapshot() != null || !ready.committedEntries().isEmpty() || !ready.readStates().isEmpty()) {
-            applier.submit(new ApplyTask(ready.snapshot(), ready.committedEntries(), ready.readStates(), confAfter));
+            applier.submit(ApplyTask.of(ready.snapshot(), ready.committedEntries(), ready.readStates()));
         }
     }
 

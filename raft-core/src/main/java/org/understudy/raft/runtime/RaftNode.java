@@ -139,7 +139,7 @@ public final class RaftNode<R> implements AutoCloseable {
             ApplyWorker<R> applier = new ApplyWorker<>(id, stateMachine, snapshotStore, proposals, reads, callbacks,
                     localSnapshots, applied, snapshots::settled, this::fail);
             EventLoop<R> loop = new EventLoop<>(id, core, inbox, transport, persistence, applier, snapshots,
-                    proposals, reads, callbacks, this::fail, options.tickMillis());
+                    proposals, reads, callbacks, this::fail, options.tickMillis(), options.maxApplyBacklogBytes());
             Workers w = new Workers(loop, persistence, applier, snapshots,
                     new NamedThreads(id, "loop").newThread(loop),
                     new NamedThreads(id, "persist").newThread(persistence),

@@ -29,6 +29,9 @@ import org.understudy.raft.core.RaftConfig;
  * @param snapshotTransferTimeoutMillis a snapshot transfer that makes no progress (no chunk
  *     acknowledged) for this long is abandoned and reported as failed, so the leader retries
  *     (default 10,000)
+ * @param maxApplyBacklogBytes committed entries handed to the apply thread and not yet applied may
+ *     total at most about this many bytes; past it the core keeps further committed entries until the
+ *     state machine catches up, so a slow state machine bounds memory (default 64 MiB)
  */
 public record RaftNodeOptions(
         RaftConfig raftConfig,
@@ -39,9 +42,11 @@ public record RaftNodeOptions(
         long entriesKeptAfterSnapshot,
         int snapshotChunkBytes,
         int snapshotInflightChunks,
-        long snapshotTransferTimeoutMillis) {
+        long snapshotTransferTimeoutMillis,
+        long maxApplyBacklogBytes) {
 
     public RaftNodeOptions {
+        requirePositive("maxApplyBacklogBytes", maxApplyBacklogBytes);
         Objects.requireNonNull(raftConfig, "raftConfig");
         Objects.requireNonNull(startMode, "startMode");
         requirePositive("tickMillis", tickMillis);
@@ -91,7 +96,8 @@ public record RaftNodeOptions(
                 .entriesKeptAfterSnapshot(entriesKeptAfterSnapshot)
                 .snapshotChunkBytes(snapshotChunkBytes)
                 .snapshotInflightChunks(snapshotInflightChunks)
-                .snapshotTransferTimeoutMillis(snapshotTransferTimeoutMillis);
+                .snapshotTransferTimeoutMillis(snapshotTransferTimeoutMillis)
+                .maxApplyBacklogBytes(maxApplyBacklogBytes);
     }
 
     /** Builds {@link RaftNodeOptions}; see the record's components for the defaults. */
@@ -105,6 +111,7 @@ public record RaftNodeOptions(
         private int snapshotChunkBytes = 1 << 20;
         private int snapshotInflightChunks = 4;
         private long snapshotTransferTimeoutMillis = 10_000;
+        private long maxApplyBacklogBytes = 64L << 20;
 
         private Builder(RaftConfig raftConfig, StartMode startMode) {
             this.raftConfig = raftConfig;
@@ -120,11 +127,12 @@ public record RaftNodeOptions(
         public Builder snapshotChunkBytes(int v) { this.snapshotChunkBytes = v; return this; }
         public Builder snapshotInflightChunks(int v) { this.snapshotInflightChunks = v; return this; }
         public Builder snapshotTransferTimeoutMillis(long v) { this.snapshotTransferTimeoutMillis = v; return this; }
+        public Builder maxApplyBacklogBytes(long v) { this.maxApplyBacklogBytes = v; return this; }
 
         public RaftNodeOptions build() {
             long kept = entriesKeptAfterSnapshot != null ? entriesKeptAfterSnapshot : snapshotCount / 2;
             return new RaftNodeOptions(raftConfig, startMode, tickMillis, inboxCapacity, snapshotCount, kept,
-                    snapshotChunkBytes, snapshotInflightChunks, snapshotTransferTimeoutMillis);
+                    snapshotChunkBytes, snapshotInflightChunks, snapshotTransferTimeoutMillis, maxApplyBacklogBytes);
         }
     }
 }

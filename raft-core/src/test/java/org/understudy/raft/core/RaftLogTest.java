@@ -143,6 +143,17 @@ class RaftLogTest {
     }
 
     @Test
+    void pausedApplyingHandsOutNoCommittedEntriesUntilResumed() {
+        RaftLog log = log(storage(ents(1, 1, 1)));
+        log.commitTo(2);
+        log.setApplyPaused(true);
+        assertThat(log.hasNextCommittedEntries()).isFalse();
+        assertThat(log.nextCommittedEntries()).isEmpty();
+        log.setApplyPaused(false);
+        assertThat(log.nextCommittedEntries()).extracting(Entry::getIndex).containsExactly(1L, 2L);
+    }
+
+    @Test
     void stableToIgnoresEntriesOverwrittenWhileBeingPersisted() {
         RaftLog log = log(storage(List.of()));
         log.append(ents(1, 1, 1));

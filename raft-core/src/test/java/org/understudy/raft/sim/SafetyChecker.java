@@ -50,7 +50,8 @@ public final class SafetyChecker implements SimObserver {
 
     private record IndexTerm(long index, long term) {}
 
-    private record Written(Entry entry, long prevTerm, long writer) {}
+    /** An entry written somewhere, and the nodes whose logs hold it (or held it until it was overwritten). */
+    private record Written(Entry entry, long prevTerm, java.util.Set<Long> writers) {}
 
     private static final class Committed {
         final Entry entry;
@@ -126,11 +127,15 @@ public final class SafetyChecker implements SimObserver {
             IndexTerm key = new IndexTerm(e.getIndex(), e.getTerm());
             Written w = written.get(key);
             if (w == null) {
-                written.put(key, new Written(e, prevTerm, node.id()));
+                java.util.Set<Long> writers = new java.util.TreeSet<>();
+                writers.add(node.id());
+                written.put(key, new Written(e, prevTerm, writers));
             } else if (!w.entry().equals(e) || w.prevTerm() != prevTerm) {
                 throw violation("log matching: at index " + e.getIndex() + " term " + e.getTerm() + " node "
-                        + node.id() + " wrote " + describe(e) + " after term " + prevTerm + " but node " + w.writer()
+                        + node.id() + " wrote " + describe(e) + " after term " + prevTerm + " but node(s) " + w.writers()
                         + " wrote " + describe(w.entry()) + " after term " + w.prevTerm());
+            } else {
+                w.writers().add(node.id());
             }
             if (leader) {
                 Committed c = committed.get(e.getIndex());
@@ -142,6 +147,31 @@ public final class SafetyChecker implements SimObserver {
             }
             prevTerm = e.getTerm();
             prevIndex = e.getIndex();
+        }
+    }
+
+    /**
+     * Forgets entries that existed only in what {@code node} lost: a crash may take unsynced entries
+     * with it, and a node that restarts in a term it never made durable may legitimately write other
+     * entries under the same index and term, as long as nothing it lost ever left it.
+     */
+    @Override
+    public void crashed(SimNode node) {
+        MemoryLogStorage log = node.log();
+        for (var it = written.entrySet().iterator(); it.hasNext(); ) {
+            Written w = it.next().getValue();
+            if (!w.writers().contains(node.id())) {
+                continue;
+            }
+            long index = w.entry().getIndex();
+            boolean kept = index < log.firstIndex()
+                    || (index <= log.lastIndex() && log.term(index) == w.entry().getTerm());
+            if (!kept) {
+                w.writers().remove(node.id());
+                if (w.writers().isEmpty()) {
+                    it.remove();
+                }
+            }
         }
     }
 

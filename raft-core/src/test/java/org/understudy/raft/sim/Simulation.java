@@ -623,6 +623,11 @@ public final class Simulation {
         public void inputHandled(SimNode node) {
             checker.inputHandled(node);
         }
+
+        @Override
+        public void crashed(SimNode node) {
+            checker.crashed(node);
+        }
     }
 
     /** Reports dropped and delivered snapshots and unreachable peers to the sender's current life. */

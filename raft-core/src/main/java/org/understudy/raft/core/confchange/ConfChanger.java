@@ -231,6 +231,18 @@ public final class ConfChanger {
     }
 
     /** @return whether the ConfChange leaves a joint configuration: it has no changes */
+    /**
+     * The configuration that results from applying {@code cc} to {@code current}: what every node
+     * computes when it applies that committed change. The runtime's apply thread uses it to know
+     * the exact configuration at each applied index (for snapshots and listeners).
+     */
+    public static ConfState next(ConfState current, ConfChange cc) throws ConfChangeException {
+        Result restored = restore(current, 1, 0, 1);
+        ProgressTracker tracker = new ProgressTracker(1, 0);
+        tracker.reset(restored.config(), restored.progress());
+        return apply(tracker, 1, cc).config().toConfState();
+    }
+
     public static boolean leavesJoint(ConfChange cc) {
         return cc.getChangesCount() == 0;
     }

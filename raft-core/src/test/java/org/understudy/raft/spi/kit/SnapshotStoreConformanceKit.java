@@ -281,7 +281,8 @@ public abstract class SnapshotStoreConformanceKit {
 
         closeAndReopen();
 
-        assertThat(store.latest()).isEmpty();
+        assertThat(store.latest()).as("the latest survives deletion and reopen").contains(metadata(20, 1));
+        assertThat(readLatest()).isEqualTo(bytesOf("twenty"));
     }
 
     // ------------------------------------------------------------------ helpers
