@@ -1121,7 +1121,16 @@ public final class RaftCore {
         List<Entry> committed = log.nextCommittedEntries();
         boolean termOrVoteChanged = hs.getTerm() != lastReadyHardState.getTerm()
                 || hs.getVote() != lastReadyHardState.getVote();
-        boolean mustSync = termOrVoteChanged || !entries.isEmpty() || snapshot != null;
+        boolean commitsConfChange = false;
+        for (Entry e : committed) {
+            commitsConfChange |= e.getType() == EntryType.ENTRY_CONF_CHANGE;
+        }
+        // A configuration takes effect when applied, and a restart re-applies only up to the
+        // durable commit index: so the commit index must be durable before a configuration change
+        // is applied, or a node could apply a change, crash, and come back running the old
+        // configuration (and removed nodes could again form a majority of it).
+        boolean mustSync = termOrVoteChanged || !entries.isEmpty() || snapshot != null || commitsConfChange;
+        boolean hardStateChanged = !hs.equals(lastReadyHardState) || commitsConfChange;
 
         List<RaftMessage> now = new ArrayList<>();
         List<RaftMessage> afterPersist = new ArrayList<>();
@@ -1134,7 +1143,7 @@ public final class RaftCore {
         }
 
         Ready rd = new Ready(++readyNumber, ss.equals(lastReadySoftState) ? null : ss,
-                hs.equals(lastReadyHardState) ? null : hs, snapshot, entries, committed, now, afterPersist,
+                hardStateChanged ? hs : null, snapshot, entries, committed, now, afterPersist,
                 readStates, mustSync);
 
         log.acceptUnstable();

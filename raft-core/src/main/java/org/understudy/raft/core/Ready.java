@@ -98,8 +98,10 @@ public final class Ready {
     }
 
     /**
-     * Whether step 2 must end with a sync: true when the term, the vote or the entries changed.
-     * A change of the commit index alone need not be synced (it can be recovered from the leader).
+     * Whether step 2 must end with a sync: true when the term, the vote, the entries or the
+     * snapshot changed, or when a configuration change is about to be applied (its commit index
+     * must survive a restart). Otherwise a change of the commit index alone need not be synced (it
+     * can be recovered from the leader).
      */
     public boolean mustSync() {
         return mustSync;
