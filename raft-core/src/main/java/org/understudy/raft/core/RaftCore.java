@@ -223,10 +223,10 @@ public final class RaftCore {
                 becomeFollower(m.getTerm(), 0);
             }
         } else if (m.getTerm() < term) {
-            if ((config.checkQuorum() || config.preVote())
-                    && (m.getType() == MessageType.MSG_HEARTBEAT || m.getType() == MessageType.MSG_APPEND)) {
-                // A stale leader (for example one that was partitioned away) would otherwise never learn
-                // the new term while our pre-votes cannot disturb it; tell it.
+            if (m.getType() == MessageType.MSG_HEARTBEAT || m.getType() == MessageType.MSG_APPEND) {
+                // A stale leader must learn the newer term (thesis §3.3). etcd answers only with
+                // CheckQuorum or PreVote on, counting otherwise on our vote requests to reach the
+                // leader; they need not: our (stale) configuration may not even contain it.
                 send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(MessageType.MSG_APPEND_RESP));
             } else if (m.getType() == MessageType.MSG_PRE_VOTE) {
                 send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(MessageType.MSG_PRE_VOTE_RESP)
