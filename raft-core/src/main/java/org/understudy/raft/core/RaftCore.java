@@ -228,9 +228,12 @@ public final class RaftCore {
                 // CheckQuorum or PreVote on, counting otherwise on our vote requests to reach the
                 // leader; they need not: our (stale) configuration may not even contain it.
                 send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(MessageType.MSG_APPEND_RESP));
-            } else if (m.getType() == MessageType.MSG_PRE_VOTE) {
-                send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(MessageType.MSG_PRE_VOTE_RESP)
-                        .setTerm(term).setReject(true));
+            } else if (isVoteRequest(m.getType())) {
+                // Refuse with our term (thesis §3.3) so that a candidate behind in terms catches up:
+                // its own vote requests may never reach us if its configuration is stale.
+                MessageType resp = m.getType() == MessageType.MSG_VOTE
+                        ? MessageType.MSG_VOTE_RESP : MessageType.MSG_PRE_VOTE_RESP;
+                send(RaftMessage.newBuilder().setTo(m.getFrom()).setType(resp).setTerm(term).setReject(true));
             }
             return;
         }
