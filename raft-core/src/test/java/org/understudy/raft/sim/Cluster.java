@@ -456,19 +456,6 @@ public final class Cluster {
 
     /** One line per node: role, term, indexes, configuration. */
     public String describe() {
-        StringBuilder b = new StringBuilder();
-        for (SimNode n : nodes.values()) {
-            b.append("\n  ").append(n.id()).append(": ");
-            if (!n.isUp()) {
-                b.append("down");
-                continue;
-            }
-            RaftCore c = n.core();
-            b.append(c.role()).append(" term=").append(c.term()).append(" lead=").append(c.leaderId())
-                    .append(" commit=").append(c.commitIndex()).append(" applied=")
-                    .append(n.stateMachine().appliedIndex()).append(" last=").append(c.lastIndex()).append(' ')
-                    .append(SafetyChecker.describe(c.confState()));
-        }
-        return b.toString();
+        return SimFormat.nodes(nodes.values());
     }
 }

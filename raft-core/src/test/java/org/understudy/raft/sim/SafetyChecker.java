@@ -132,8 +132,8 @@ public final class SafetyChecker implements SimObserver {
                 written.put(key, new Written(e, prevTerm, writers));
             } else if (!w.entry().equals(e) || w.prevTerm() != prevTerm) {
                 throw violation("log matching: at index " + e.getIndex() + " term " + e.getTerm() + " node "
-                        + node.id() + " wrote " + describe(e) + " after term " + prevTerm + " but node(s) " + w.writers()
-                        + " wrote " + describe(w.entry()) + " after term " + w.prevTerm());
+                        + node.id() + " wrote " + SimFormat.describe(e) + " after term " + prevTerm + " but node(s) " + w.writers()
+                        + " wrote " + SimFormat.describe(w.entry()) + " after term " + w.prevTerm());
             } else {
                 w.writers().add(node.id());
             }
@@ -141,7 +141,7 @@ public final class SafetyChecker implements SimObserver {
                 Committed c = committed.get(e.getIndex());
                 if (c != null && c.commitTerm < term && !c.entry.equals(e)) {
                     throw violation("leader completeness: leader " + node.id() + " of term " + term + " wrote "
-                            + describe(e) + " at index " + e.getIndex() + " where " + describe(c.entry)
+                            + SimFormat.describe(e) + " at index " + e.getIndex() + " where " + SimFormat.describe(c.entry)
                             + " was committed by term " + c.commitTerm);
                 }
             }
@@ -187,8 +187,8 @@ public final class SafetyChecker implements SimObserver {
                 commands++;
             }
         } else if (!c.entry.equals(entry)) {
-            throw violation("state machine safety: node " + node.id() + " applied " + describe(entry) + " at index "
-                    + entry.getIndex() + " but node " + c.firstNode + " applied " + describe(c.entry));
+            throw violation("state machine safety: node " + node.id() + " applied " + SimFormat.describe(entry) + " at index "
+                    + entry.getIndex() + " but node " + c.firstNode + " applied " + SimFormat.describe(c.entry));
         } else {
             c.commitTerm = Math.min(c.commitTerm, term);
         }
@@ -269,7 +269,7 @@ public final class SafetyChecker implements SimObserver {
         boolean handingOver = role == Role.LEADER && w != null && w.term == term && w.incarnation == n.incarnation();
         if (role != Role.FOLLOWER && core.isLearner() && !handingOver) {
             throw violation("learner " + id + " is " + role + " in term " + term
-                    + " (learners never campaign); its configuration is " + describe(core.confState()));
+                    + " (learners never campaign); its configuration is " + SimFormat.describe(core.confState()));
         }
         if (role == Role.LEADER) {
             Long other = leaderOfTerm.putIfAbsent(term, id);
@@ -323,7 +323,7 @@ public final class SafetyChecker implements SimObserver {
             long idx = c.entry.getIndex();
             if (idx > last) {
                 throw violation("leader completeness: leader " + n.id() + " of term " + term + " has log up to "
-                        + last + " but " + describe(c.entry) + " at " + idx + " was committed by term " + c.commitTerm);
+                        + last + " but " + SimFormat.describe(c.entry) + " at " + idx + " was committed by term " + c.commitTerm);
             }
             if (entries == null) {
                 entries = log.entries(first, last + 1, Long.MAX_VALUE);
@@ -331,7 +331,7 @@ public final class SafetyChecker implements SimObserver {
             Entry mine = entries.get((int) (idx - first));
             if (!mine.equals(c.entry)) {
                 throw violation("leader completeness: leader " + n.id() + " of term " + term + " has "
-                        + describe(mine) + " at " + idx + " but " + describe(c.entry) + " was committed there by term "
+                        + SimFormat.describe(mine) + " at " + idx + " but " + SimFormat.describe(c.entry) + " was committed there by term "
                         + c.commitTerm);
             }
         }
@@ -358,7 +358,7 @@ public final class SafetyChecker implements SimObserver {
             // it has just become leader: only a voter can win an election
             if (core.isLearner()) {
                 throw violation("learner " + node.id() + " became leader of term " + core.term()
-                        + "; its configuration is " + describe(core.confState()));
+                        + "; its configuration is " + SimFormat.describe(core.confState()));
             }
             leaderWatch.put(node.id(), new LeaderWatch(node.incarnation(), core.term(), commit, core.confState()));
             return;
@@ -373,9 +373,9 @@ public final class SafetyChecker implements SimObserver {
                 boolean withLearners = votersAcked(withLearnersAsVoters(conf), progress, commit, false);
                 throw violation((withLearners ? "learner counted: " : "commit without quorum: ") + "leader "
                         + node.id() + " of term " + st.term() + " advanced its commit index from " + w.commit + " to "
-                        + commit + " but no majority of the voters of " + describe(conf)
-                        + (confChanged ? " (before: " + describe(w.conf) + ")" : "") + " has match >= " + commit
-                        + "; progress " + describeProgress(progress));
+                        + commit + " but no majority of the voters of " + SimFormat.describe(conf)
+                        + (confChanged ? " (before: " + SimFormat.describe(w.conf) + ")" : "") + " has match >= " + commit
+                        + "; progress " + SimFormat.describeProgress(progress));
             }
         }
         w.commit = commit;
@@ -452,27 +452,5 @@ public final class SafetyChecker implements SimObserver {
 
     public long readsRefused() {
         return readsRefused;
-    }
-
-    // ------------------------------------------------------------------ formatting
-
-    static String describe(Entry e) {
-        String data = e.getData().size() <= 24 ? e.getData().toStringUtf8() : e.getData().size() + " bytes";
-        return "{" + e.getIndex() + "/" + e.getTerm() + (e.getType() == EntryType.ENTRY_CONF_CHANGE ? " conf" : "")
-                + " '" + data + "'}";
-    }
-
-    static String describe(ConfState c) {
-        return "voters=" + c.getVotersList() + (c.getVotersOutgoingCount() > 0 ? "&&" + c.getVotersOutgoingList() : "")
-                + " learners=" + c.getLearnersList()
-                + (c.getLearnersNextCount() > 0 ? " learnersNext=" + c.getLearnersNextList() : "")
-                + (c.getAutoLeave() ? " autoLeave" : "");
-    }
-
-    private static String describeProgress(Map<Long, PeerProgress> progress) {
-        StringBuilder b = new StringBuilder("{");
-        new TreeMap<>(progress).forEach((k, p) -> b.append(k).append(p.learner() ? "(L)" : "").append(":m")
-                .append(p.match()).append(' '));
-        return b.append('}').toString();
     }
 }

@@ -325,7 +325,7 @@ public final class SimNode {
         snapshotsTaken++;
         if (tracer != null) {
             tracer.accept("n" + id + " takes snapshot " + meta.getIndex() + "/" + meta.getTerm() + " "
-                    + SafetyChecker.describe(meta.getConfState()));
+                    + SimFormat.describe(meta.getConfState()));
         }
         return meta;
     }

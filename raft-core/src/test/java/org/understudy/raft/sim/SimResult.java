@@ -27,8 +27,4 @@ public record SimResult(
                 readsServed + o.readsServed, raftErrors + o.raftErrors, messagesSent + o.messagesSent,
                 Math.max(settleSteps, o.settleSteps));
     }
-
-    public static SimResult zero(SimProfile profile) {
-        return new SimResult(0, profile, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    }
 }

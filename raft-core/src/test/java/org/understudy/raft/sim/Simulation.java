@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import org.understudy.raft.ErrorCode;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.EntryId;
 import org.understudy.raft.core.RaftCore;
@@ -23,7 +22,6 @@ import org.understudy.raft.proto.ConfChangeType;
 import org.understudy.raft.proto.ConfState;
 import org.understudy.raft.proto.Entry;
 import org.understudy.raft.proto.EntryType;
-import org.understudy.raft.proto.RaftMessage;
 import org.understudy.raft.proto.SnapshotMetadata;
 
 /**
@@ -38,7 +36,7 @@ import org.understudy.raft.proto.SnapshotMetadata;
  * with calm ones (no loss, partitions or crashes) so the cluster also makes progress.
  *
  * <p>After the configured steps the run settles: everything heals, every crashed node restarts,
- * membership changes stop, and within a bounded number of steps a leader must commit a final
+ * membership changes and new writes stop, and within a bounded number of steps a leader must commit a final
  * proposal and every member must catch up to it (a weak liveness check that catches stuck
  * clusters).
  *
@@ -48,7 +46,8 @@ import org.understudy.raft.proto.SnapshotMetadata;
 public final class Simulation {
 
     public static final int DEFAULT_STEPS = 3000;
-    private static final int SETTLE_LIMIT = 15_000;
+    /** Calm steps a run gets to elect a leader, commit a final proposal and catch up every member. */
+    private static final int SETTLE_STEPS = 15_000;
 
     private final long seed;
     private final int steps;
@@ -69,8 +68,7 @@ public final class Simulation {
     private boolean calm;
     private boolean settling;
     private long phaseEnd;
-    private long requestIds;
-    private long proposals;
+    private final SimClient client;
     private long crashes;
     private long raftErrors;
 
@@ -85,11 +83,12 @@ public final class Simulation {
         this.network = new SimNetwork(root.split(), new Failures());
         this.confChanges = new RandomConfChanges(root.split(), () -> nextId++, options.maxVoters(),
                 options.maxLearners());
+        this.client = new SimClient(this, random, options, checker, confChanges, seed);
         this.trace = trace == null ? null : line -> trace.println("t" + now + " " + line);
         this.observer = new Observer();
         this.outbox = (from, env) -> {
             if (this.trace != null) {
-                this.trace.accept("send " + describe(env.message()));
+                this.trace.accept("send " + SimFormat.describe(env.message()));
             }
             network.send(env, now);
         };
@@ -110,7 +109,7 @@ public final class Simulation {
                 + "\n  replay: " + replayCommand(seed, steps);
     }
 
-    private AssertionError violation(String what) {
+    AssertionError violation(String what) {
         return new AssertionError(what + "\n  at " + where());
     }
 
@@ -216,7 +215,7 @@ public final class Simulation {
         for (SimNode n : order) {
             handleReadys(n);
         }
-        clientActions();
+        client.act(settling);
         if (!calm) {
             faults();
         }
@@ -233,11 +232,11 @@ public final class Simulation {
     private void deliver(Envelope env) {
         SimNode to = nodes.get(env.to());
         if (to == null || !to.isUp() || network.separated(env.from(), env.to())) {
-            trace("drop " + describe(env.message()));
+            trace("drop " + SimFormat.describe(env.message()));
             network.dropAtDelivery(env);
             return;
         }
-        trace("deliver " + describe(env.message()));
+        trace("deliver " + SimFormat.describe(env.message()));
         to.receive(env);
         network.delivered(env);
     }
@@ -252,141 +251,6 @@ public final class Simulation {
             } else {
                 n.beginReady();
             }
-        }
-    }
-
-    // ------------------------------------------------------------------ clients
-
-    private void clientActions() {
-        if (random.nextDouble() < options.proposeRate()) {
-            propose();
-        }
-        if (settling) {
-            if (random.nextInt(20) == 0) {
-                leaveExplicitJoint();
-            }
-        } else if (random.nextDouble() < options.confChangeRate()) {
-            changeMembership();
-        }
-        if (random.nextDouble() < options.readRate()) {
-            read();
-        }
-        if (!settling && random.nextInt(400) == 0) {
-            transferLeadership();
-        }
-        if (!settling && random.nextInt(600) == 0) {
-            SimNode n = randomUpNode();
-            if (n != null) {
-                trace("campaign " + n.id());
-                n.campaign();
-            }
-        }
-    }
-
-    private void propose() {
-        SimNode target = random.nextInt(8) != 0 ? leader() : randomUpNode();
-        if (target == null) {
-            return;
-        }
-        RaftCore core = target.core();
-        boolean learner = core.isLearner();
-        Role role = core.role();
-        int pad = options.maxPayload() <= 16 ? 0 : random.nextInt(options.maxPayload());
-        ByteString data = ByteString.copyFromUtf8("p" + (++proposals) + "/" + seed + "x".repeat(pad));
-        try {
-            EntryId id = core.propose(data);
-            trace("propose on " + target.id() + " -> " + id);
-            if (learner || role != Role.LEADER) {
-                throw violation("node " + target.id() + " (" + role + (learner ? ", learner" : "")
-                        + ") accepted a proposal: only a leader may");
-            }
-        } catch (RaftException e) {
-            raftErrors++;
-            // (a demoted leader still handing over may answer UNAVAILABLE)
-            if (learner && role != Role.LEADER && e.code() != ErrorCode.UNSUPPORTED_ON_LEARNER
-                    && e.code() != ErrorCode.NOT_LEADER) {
-                throw violation("learner " + target.id() + " refused a proposal with " + e.code()
-                        + " instead of UNSUPPORTED_ON_LEARNER or NOT_LEADER");
-            }
-        }
-    }
-
-    private void changeMembership() {
-        SimNode leader = leader();
-        if (leader == null) {
-            return;
-        }
-        RandomConfChanges.Proposal p = confChanges.next(leader.core().confState());
-        if (p == null) {
-            return;
-        }
-        try {
-            EntryId id = leader.core().proposeConfChange(p.change());
-            trace("conf change on " + leader.id() + " " + describe(p.change()) + " -> " + id);
-            for (long newId : p.newIds()) {
-                add(SimNode.joiner(options.raftConfig(newId, seed), options.snapshotEvery(), observer, outbox));
-            }
-        } catch (RaftException e) {
-            raftErrors++;
-            trace("conf change " + describe(p.change()) + " refused: " + e.code());
-        }
-    }
-
-    private void leaveExplicitJoint() {
-        SimNode leader = leader();
-        if (leader == null) {
-            return;
-        }
-        ConfState cs = leader.core().confState();
-        if (cs.getVotersOutgoingCount() > 0 && !cs.getAutoLeave()) {
-            try {
-                leader.core().proposeConfChange(RandomConfChanges.leaveJoint());
-            } catch (RaftException e) {
-                raftErrors++;
-            }
-        }
-    }
-
-    private void read() {
-        SimNode n = randomUpNode();
-        if (n == null) {
-            return;
-        }
-        long id = ++requestIds;
-        long bound = checker.maxCommitted();
-        for (SimNode m : nodes.values()) {
-            if (m.isUp()) {
-                bound = Math.max(bound, m.core().commitIndex());
-            }
-        }
-        checker.readRequested(id, bound);
-        trace("read " + id + " on " + n.id() + " (committed somewhere: " + bound + ")");
-        try {
-            n.core().readIndex(id);
-        } catch (RaftException e) {
-            raftErrors++;
-        }
-    }
-
-    private void transferLeadership() {
-        SimNode leader = leader();
-        if (leader == null) {
-            return;
-        }
-        ConfState cs = leader.core().confState();
-        List<Long> members = new ArrayList<>(cs.getVotersList());
-        members.addAll(cs.getLearnersList());
-        long target = members.get(random.nextInt(members.size()));
-        boolean toLearner = cs.getLearnersList().contains(target);
-        try {
-            leader.core().transferLeadership(target);
-            trace("transfer " + leader.id() + " -> " + target);
-            if (toLearner) {
-                throw violation("leader " + leader.id() + " accepted a leadership transfer to learner " + target);
-            }
-        } catch (RaftException e) {
-            // refused, as it must be for a learner (the scenario tests pin the exact code)
-            raftErrors++;
         }
     }
 
@@ -496,7 +360,8 @@ public final class Simulation {
         ByteString marker = ByteString.copyFromUtf8("final/" + seed);
         EntryId pending = null;
         long committedAt = 0;
-        while (now - start < SETTLE_LIMIT) {
+        long limit = SETTLE_STEPS + steps; // longer runs may leave longer logs to catch up
+        while (now - start < limit) {
             step();
             if (pending != null && committedAt == 0) {
                 Entry e = checker.committedAt(pending.index());
@@ -530,7 +395,7 @@ public final class Simulation {
         String what = leader == null ? "there is no leader"
                 : committedAt == 0 ? "leader " + leader.id() + " has not committed the final proposal " + pending
                 : "not every member applied the final proposal at " + committedAt;
-        throw violation("liveness: after " + SETTLE_LIMIT + " calm steps " + what + "\n  nodes: " + describeNodes());
+        throw violation("liveness: after " + limit + " calm steps " + what + "\n  nodes: " + describeNodes());
     }
 
     private boolean allMembersApplied(long index) {
@@ -556,13 +421,29 @@ public final class Simulation {
         }
         return new SimResult(seed, options.profile(), now, checker.commandsCommitted(),
                 checker.confChangesCommitted(), crashes, installed, taken, checker.elections(),
-                checker.readsServed(), raftErrors, network.sent(), settleSteps);
+                checker.readsServed(), raftErrors + client.raftErrors(), network.sent(), settleSteps);
     }
 
     // ------------------------------------------------------------------ helpers
 
+    /** Starts a node that joins with empty storage (a new member proposed by a client). */
+    void startJoiner(long id) {
+        add(SimNode.joiner(options.raftConfig(id, seed), options.snapshotEvery(), observer, outbox));
+    }
+
+    /** The highest commit index any node knows now (what a read requested now must not miss). */
+    long maxCommitIndexNow() {
+        long bound = checker.maxCommitted();
+        for (SimNode m : nodes.values()) {
+            if (m.isUp()) {
+                bound = Math.max(bound, m.core().commitIndex());
+            }
+        }
+        return bound;
+    }
+
     /** The running leader of the highest term, or null. */
-    private SimNode leader() {
+    SimNode leader() {
         SimNode best = null;
         for (SimNode n : nodes.values()) {
             if (n.isUp() && n.core().role() == Role.LEADER && (best == null || n.core().term() > best.core().term())) {
@@ -572,7 +453,7 @@ public final class Simulation {
         return best;
     }
 
-    private SimNode randomUpNode() {
+    SimNode randomUpNode() {
         List<SimNode> up = new ArrayList<>();
         for (SimNode n : nodes.values()) {
             if (n.isUp()) {
@@ -594,9 +475,9 @@ public final class Simulation {
             if (entry.getType() == EntryType.ENTRY_CONF_CHANGE) {
                 try {
                     if (trace != null) {
-                        trace("n" + node.id() + " applies conf change " + describe(ConfChange.parseFrom(entry.getData()))
+                        trace("n" + node.id() + " applies conf change " + SimFormat.describe(ConfChange.parseFrom(entry.getData()))
                                 + " at " + entry.getIndex() + "/" + entry.getTerm() + " (conf before: "
-                                + SafetyChecker.describe(node.core().confState()) + ")");
+                                + SimFormat.describe(node.core().confState()) + ")");
                     }
                     for (ConfChangeSingle s : ConfChange.parseFrom(entry.getData()).getChangesList()) {
                         if (s.getType() == ConfChangeType.CONF_CHANGE_REMOVE_NODE) {
@@ -664,7 +545,7 @@ public final class Simulation {
 
     // ------------------------------------------------------------------ tracing
 
-    private void trace(String line) {
+    void trace(String line) {
         if (trace != null) {
             trace.accept(line);
         }
@@ -680,46 +561,8 @@ public final class Simulation {
     }
 
     private String describeNodes() {
-        StringBuilder b = new StringBuilder();
-        for (SimNode n : nodes.values()) {
-            b.append("\n    ").append(n.id()).append(": ");
-            if (!n.isUp()) {
-                b.append("down");
-                continue;
-            }
-            RaftCore c = n.core();
-            b.append(c.role()).append(" term=").append(c.term()).append(" lead=").append(c.leaderId())
-                    .append(" commit=").append(c.commitIndex()).append(" applied=")
-                    .append(n.stateMachine().appliedIndex()).append(" last=").append(c.lastIndex()).append(' ')
-                    .append(SafetyChecker.describe(c.confState()));
-        }
-        b.append("\n    partition=").append(network.sides()).append(" inFlight=").append(network.inFlight());
-        return b.toString();
+        return SimFormat.nodes(nodes.values()) + "\n    partition=" + network.sides() + " inFlight=" + network.inFlight();
     }
 
-    static String describe(RaftMessage m) {
-        StringBuilder b = new StringBuilder(m.getType().name().substring(4)).append(' ').append(m.getFrom())
-                .append("->").append(m.getTo()).append(" t").append(m.getTerm());
-        switch (m.getType()) {
-            case MSG_APPEND -> b.append(" prev=").append(m.getIndex()).append('/').append(m.getLogTerm())
-                    .append(" n=").append(m.getEntriesCount()).append(" commit=").append(m.getCommit());
-            case MSG_APPEND_RESP -> b.append(" idx=").append(m.getIndex())
-                    .append(m.getReject() ? " REJECT hint=" + m.getRejectHint() : "");
-            case MSG_VOTE, MSG_PRE_VOTE -> b.append(" last=").append(m.getIndex()).append('/').append(m.getLogTerm());
-            case MSG_VOTE_RESP, MSG_PRE_VOTE_RESP -> b.append(m.getReject() ? " REJECT" : " GRANT");
-            case MSG_HEARTBEAT -> b.append(" commit=").append(m.getCommit());
-            case MSG_SNAPSHOT -> b.append(" snap=").append(m.getSnapshot().getIndex()).append('/')
-                    .append(m.getSnapshot().getTerm());
-            default -> b.append(" idx=").append(m.getIndex()).append(m.getReject() ? " REJECT" : "");
-        }
-        return b.toString();
-    }
 
-    static String describe(ConfChange cc) {
-        StringBuilder b = new StringBuilder("[").append(cc.getTransition().name().replace("CONF_CHANGE_TRANSITION_", ""));
-        for (ConfChangeSingle s : cc.getChangesList()) {
-            b.append(' ').append(s.getType().name().replace("CONF_CHANGE_", "")).append(' ').append(s.getNodeId());
-        }
-        return b.append(']').toString();
-    }
 }
