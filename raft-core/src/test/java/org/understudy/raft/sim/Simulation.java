@@ -369,8 +369,10 @@ public final class Simulation {
                     if (e.getTerm() == pending.term() && e.getData().equals(marker)) {
                         committedAt = pending.index();
                     } else {
-                        pending = null;
+                        pending = null; // lost to a leader change: another entry committed there
                     }
+                } else if (lostToANewerLeader(pending)) {
+                    pending = null;
                 }
             }
             if (committedAt > 0) {
@@ -396,6 +398,16 @@ public final class Simulation {
                 : committedAt == 0 ? "leader " + leader.id() + " has not committed the final proposal " + pending
                 : "not every member applied the final proposal at " + committedAt;
         throw violation("liveness: after " + limit + " calm steps " + what + "\n  nodes: " + describeNodes());
+    }
+
+    /**
+     * Whether a leader of a later term has a log too short to hold {@code proposal}: it was lost and
+     * (with no other writes while settling) nothing may ever be committed at its index.
+     */
+    private boolean lostToANewerLeader(EntryId proposal) {
+        SimNode leader = leader();
+        return leader != null && leader.core().term() > proposal.term()
+                && leader.core().lastIndex() < proposal.index();
     }
 
     private boolean allMembersApplied(long index) {
