@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.understudy.raft.core.SeedFiguresTest.isVoteRequest;
 import static org.understudy.raft.core.SeedFiguresTest.payload;
-import static org.understudy.raft.sim.Cluster.addLearner;
-import static org.understudy.raft.sim.Cluster.addVoter;
-import static org.understudy.raft.sim.Cluster.remove;
+import static org.understudy.raft.core.ConfChanges.addLearner;
+import static org.understudy.raft.core.ConfChanges.addVoter;
+import static org.understudy.raft.core.ConfChanges.remove;
 
 import org.junit.jupiter.api.Test;
 import org.understudy.raft.ErrorCode;

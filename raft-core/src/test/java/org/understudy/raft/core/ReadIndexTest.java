@@ -53,7 +53,7 @@ class ReadIndexTest {
         c.propose(1, "a");
         long oldTerm = c.core(1).term();
         c.drop(m -> m.getFrom() == 2 && m.getTo() == 1 && m.getTerm() > oldTerm);
-        c.proposeConfChange(1, Cluster.addLearner(1));
+        c.proposeConfChange(1, org.understudy.raft.core.ConfChanges.demote(1));
         c.tickUntil(() -> c.core(2).role() == Role.LEADER, 3 * 10, "2, the only voter, leads");
         var newer = c.propose(2, "committed-by-2-alone");
         assertThat(c.isCommitted(newer)).isTrue();

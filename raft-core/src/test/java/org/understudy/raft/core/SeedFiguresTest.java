@@ -2,9 +2,9 @@ package org.understudy.raft.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.understudy.raft.sim.Cluster.addLearner;
-import static org.understudy.raft.sim.Cluster.addVoter;
-import static org.understudy.raft.sim.Cluster.remove;
+import static org.understudy.raft.core.ConfChanges.addLearner;
+import static org.understudy.raft.core.ConfChanges.addVoter;
+import static org.understudy.raft.core.ConfChanges.remove;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;

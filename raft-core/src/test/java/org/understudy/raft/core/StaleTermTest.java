@@ -1,9 +1,9 @@
 package org.understudy.raft.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.understudy.raft.sim.Cluster.addLearner;
-import static org.understudy.raft.sim.Cluster.addVoter;
-import static org.understudy.raft.sim.Cluster.remove;
+import static org.understudy.raft.core.ConfChanges.addLearner;
+import static org.understudy.raft.core.ConfChanges.addVoter;
+import static org.understudy.raft.core.ConfChanges.remove;
 
 import org.junit.jupiter.api.Test;
 import org.understudy.raft.sim.Cluster;

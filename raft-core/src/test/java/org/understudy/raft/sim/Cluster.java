@@ -424,22 +424,6 @@ public final class Cluster {
 
     // ------------------------------------------------------------------ conf-change helpers
 
-    public static ConfChange simple(ConfChangeType type, long id) {
-        return ConfChange.newBuilder().addChanges(ConfChangeSingle.newBuilder().setType(type).setNodeId(id)).build();
-    }
-
-    public static ConfChange addLearner(long id) {
-        return simple(ConfChangeType.CONF_CHANGE_ADD_LEARNER, id);
-    }
-
-    public static ConfChange addVoter(long id) {
-        return simple(ConfChangeType.CONF_CHANGE_ADD_VOTER, id);
-    }
-
-    public static ConfChange remove(long id) {
-        return simple(ConfChangeType.CONF_CHANGE_REMOVE_NODE, id);
-    }
-
     /** Several changes at once through a joint configuration left automatically. */
     public static ConfChange joint(ConfChangeSingle... changes) {
         return ConfChange.newBuilder()
@@ -448,8 +432,9 @@ public final class Cluster {
                 .build();
     }
 
+    /** One change for {@link #joint}; single changes come from {@link org.understudy.raft.core.ConfChanges}. */
     public static ConfChangeSingle single(ConfChangeType type, long id) {
-        return ConfChangeSingle.newBuilder().setType(type).setNodeId(id).build();
+        return org.understudy.raft.core.ConfChanges.change(type, id);
     }
 
     // ------------------------------------------------------------------ description
