@@ -10,7 +10,7 @@ import org.understudy.raft.sim.Cluster;
  * A configuration change a node has applied survives its crash. Configurations take effect when
  * applied, and after a restart a node re-applies the log only up to its durable commit index; if
  * that index was not synced past the change, the node silently goes back to the old configuration
- * (and may need the vote of a node that is long gone). Core bug B7 in /work/notes/core-bugs.md
+ * (and may need the vote of a node that is long gone). Core bug B7 in raft-core/docs/simulator-findings.md
  * (seed 103123).
  */
 class ConfChangeDurabilityTest {

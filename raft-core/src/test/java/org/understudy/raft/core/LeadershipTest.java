@@ -135,7 +135,7 @@ class LeadershipTest {
      * disk; 2 applies its removal; 1 crashes before syncing its new commit index (a commit index
      * alone is not synced) and restarts running {1, 2} again: it needs 2's vote, while 2 (removed,
      * so it never campaigns) holds a longer log. Seed 488 in the simulator. The remaining voter must still be able to lead. Core bug B5 in
-     * /work/notes/core-bugs.md.
+     * raft-core/docs/simulator-findings.md.
      */
     @Test
     void theRemainingVoterLeadsEvenIfItForgotTheRemovalAndTheRemovedNodeHasALongerLog() {

@@ -10,7 +10,7 @@ import org.understudy.raft.sim.Cluster;
  * Appends lost on the wire are sent again: a heartbeat response from a follower that lags makes
  * the leader send an append (an empty one when its window is full or it already sent everything),
  * which the follower acknowledges or rejects, and either answer restarts replication. Core bug B2
- * in /work/notes/core-bugs.md.
+ * in raft-core/docs/simulator-findings.md.
  */
 class LostAppendRecoveryTest {
 

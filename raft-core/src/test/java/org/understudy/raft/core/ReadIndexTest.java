@@ -44,7 +44,7 @@ class ReadIndexTest {
     /**
      * A leader that demoted itself keeps leading its term while it hands over, but it is no longer
      * counted: it must not serve reads on its own. Here the only voter, 2, already leads term 3 and
-     * committed more, and 1 has not heard of it. Core bug B4 in /work/notes/core-bugs.md.
+     * committed more, and 1 has not heard of it. Core bug B4 in raft-core/docs/simulator-findings.md.
      */
     @Test
     void aDemotedLeaderHandingOverNeverServesAStaleRead() {

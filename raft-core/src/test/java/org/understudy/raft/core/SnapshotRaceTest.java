@@ -9,7 +9,7 @@ import org.understudy.raft.sim.Cluster;
 /**
  * A snapshot that arrives while a Ready with committed configuration changes is still being
  * handled (written, applied) must not make the core apply those changes twice: the snapshot's
- * configuration already contains them. Core bug B3 in /work/notes/core-bugs.md.
+ * configuration already contains them. Core bug B3 in raft-core/docs/simulator-findings.md.
  */
 class SnapshotRaceTest {
 

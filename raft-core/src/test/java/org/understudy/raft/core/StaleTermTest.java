@@ -14,7 +14,7 @@ import org.understudy.raft.sim.Cluster;
  * missed configuration changes sends them to its old configuration, which may not include the
  * leader at all: then nothing ever reaches the leader unless a stale-term append is answered
  * (thesis §3.3: "if a server receives a request with a stale term number, it rejects the request").
- * Core bug B8 in /work/notes/core-bugs.md (seed 103757).
+ * Core bug B8 in raft-core/docs/simulator-findings.md (seed 103757).
  */
 class StaleTermTest {
 
@@ -56,7 +56,7 @@ class StaleTermTest {
      * The same skew between two candidates: 1 (old configuration {1, 2, 3}, far ahead in terms) and 4
      * (configuration {1, 4}, needs 1's vote). 1's vote requests go to 2 and 3, which are gone; 4's
      * go to 1, whose term is higher. Unless 1 answers a stale-term vote request with its term, 4 never
-     * catches up and neither ever wins. Core bug B9 in /work/notes/core-bugs.md (seed 303938).
+     * catches up and neither ever wins. Core bug B9 in raft-core/docs/simulator-findings.md (seed 303938).
      */
     @Test
     void aCandidateBehindInTermsLearnsTheTermFromAVoterThatRefusesIt() {

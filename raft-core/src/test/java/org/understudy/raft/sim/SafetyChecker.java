@@ -263,7 +263,7 @@ public final class SafetyChecker implements SimObserver {
             prev = null;
         }
         // A learner never campaigns. The one way a learner holds leadership is a leader that was
-        // demoted: it keeps leading (uncounted) in the same term only while it hands over (B1).
+        // demoted: it keeps leading (uncounted) in the same term only while it hands over (simulator finding B1).
         // inputHandled saw it become leader of this term while it was a voter.
         LeaderWatch w = leaderWatch.get(id);
         boolean handingOver = role == Role.LEADER && w != null && w.term == term && w.incarnation == n.incarnation();
