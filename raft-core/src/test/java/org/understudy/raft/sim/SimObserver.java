@@ -29,6 +29,36 @@ public interface SimObserver {
     /** {@code node} crashed: its log is now what its last sync made durable. */
     default void crashed(SimNode node) {}
 
+    /** Tells {@code first}, then {@code second}, everything. */
+    static SimObserver both(SimObserver first, SimObserver second) {
+        return new SimObserver() {
+            @Override public void entriesWritten(SimNode node, List<Entry> entries) {
+                first.entriesWritten(node, entries);
+                second.entriesWritten(node, entries);
+            }
+            @Override public void applied(SimNode node, Entry entry, long digest) {
+                first.applied(node, entry, digest);
+                second.applied(node, entry, digest);
+            }
+            @Override public void restored(SimNode node, SnapshotMetadata metadata, long digest) {
+                first.restored(node, metadata, digest);
+                second.restored(node, metadata, digest);
+            }
+            @Override public void readStates(SimNode node, List<ReadState> states) {
+                first.readStates(node, states);
+                second.readStates(node, states);
+            }
+            @Override public void inputHandled(SimNode node) {
+                first.inputHandled(node);
+                second.inputHandled(node);
+            }
+            @Override public void crashed(SimNode node) {
+                first.crashed(node);
+                second.crashed(node);
+            }
+        };
+    }
+
     /** Observes nothing. */
     SimObserver NONE = new SimObserver() {
         @Override public void entriesWritten(SimNode node, List<Entry> entries) {}
