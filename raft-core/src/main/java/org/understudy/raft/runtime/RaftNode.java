@@ -151,6 +151,8 @@ public final class RaftNode<R> implements AutoCloseable {
                 w.applyThread().start();
                 w.loopThread().start();
                 ticker.start(inbox, options.tickMillis());
+                tellTransportRoles(applied.getConfState());
+                callbacks.addConfigurationListener(this::tellTransportRoles);
                 transport.start(new InboundRouter(id, inbox, snapshots, this::isRunning));
             } catch (RuntimeException e) {
                 fail("starting node " + id + " failed", e);
@@ -160,6 +162,14 @@ public final class RaftNode<R> implements AutoCloseable {
                     applied.getIndex(), logStorage.hardState().getTerm(), applied.getConfState().getVotersList(),
                     applied.getConfState().getLearnersList());
         }
+    }
+
+    /** Lets the transport rate-limit catch-up traffic to learners (DESIGN.md §6). */
+    private void tellTransportRoles(ConfState conf) {
+        conf.getVotersList().forEach(v -> transport.updatePeerRole(v, false));
+        conf.getVotersOutgoingList().forEach(v -> transport.updatePeerRole(v, false));
+        conf.getLearnersList().forEach(l -> transport.updatePeerRole(l, true));
+        conf.getLearnersNextList().forEach(l -> transport.updatePeerRole(l, true));
     }
 
     /** This node's id. */

@@ -36,6 +36,14 @@ public interface Transport extends AutoCloseable {
     /** Forgets a peer and closes any connection to it; {@link #updatePeer} makes it reachable again. */
     void removePeer(long nodeId);
 
+    /**
+     * Tells the transport whether a peer is currently a learner, so that bulk catch-up traffic to
+     * learners can be rate-limited (DESIGN.md §6: a new member must never starve the leader's
+     * heartbeats). A {@code RaftNode} calls it whenever a configuration change is applied. The
+     * default does nothing.
+     */
+    default void updatePeerRole(long nodeId, boolean learner) {}
+
     /** Stops delivery and releases connections and threads. Calling it twice is harmless. */
     @Override
     void close();

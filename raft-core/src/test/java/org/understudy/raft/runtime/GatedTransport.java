@@ -19,6 +19,8 @@ final class GatedTransport implements Transport {
     private final Map<MessageType, AtomicLong> sent = new ConcurrentHashMap<>();
     private final AtomicBoolean loopHeld = new AtomicBoolean();
     private volatile CountDownLatch gate;
+    /** What the node last told this transport about each peer's role (true: learner). */
+    final Map<Long, Boolean> learnerRoles = new ConcurrentHashMap<>();
 
     GatedTransport(Transport delegate) {
         this.delegate = delegate;
@@ -72,6 +74,12 @@ final class GatedTransport implements Transport {
     @Override
     public void updatePeer(long nodeId, String address) {
         delegate.updatePeer(nodeId, address);
+    }
+
+    @Override
+    public void updatePeerRole(long nodeId, boolean learner) {
+        learnerRoles.put(nodeId, learner);
+        delegate.updatePeerRole(nodeId, learner);
     }
 
     @Override

@@ -66,6 +66,9 @@ class RaftNodeMembershipTest {
         assertThat(cluster.transports.get(leader).sent(MessageType.MSG_SNAPSHOT_CHUNK))
                 .as("the snapshot (> 1 KiB) travelled in 64-byte chunks").isGreaterThan(10);
         assertThat(learner.status().isLearner()).isTrue();
+        assertThat(cluster.transports.get(leader).learnerRoles)
+                .as("the leader's transport knows 4 is a learner, so it can rate-limit catch-up to it")
+                .containsEntry(4L, true).containsEntry(2L, false);
         eventually().untilAsserted(() -> {
             assertThat(lead.status().progress().get(4L).learner()).isTrue();
             assertThat(lead.status().progress().get(4L).lag()).isZero();
@@ -85,6 +88,7 @@ class RaftNodeMembershipTest {
             assertThat(learner.status().isLearner()).isFalse();
             assertThat(seenByLearner).isNotEmpty();
             assertThat(seenByLearner.get(seenByLearner.size() - 1).getVotersList()).contains(4L);
+            assertThat(cluster.transports.get(leader).learnerRoles).containsEntry(4L, false);
         });
         // The promoted node now counts: writes still commit and reach it.
         lead.propose(TestKv.put("after", "promotion")).get(5, TimeUnit.SECONDS);
