@@ -1,5 +1,6 @@
 package org.understudy.raft.storage.chronicle;
 
+import java.util.Objects;
 import org.understudy.raft.spi.LogStorage;
 import org.understudy.raft.spi.SnapshotStore;
 import org.understudy.raft.spi.StorageEngine;
@@ -9,6 +10,19 @@ import org.understudy.raft.spi.StorageOptions;
 public final class ChronicleStorageEngine implements StorageEngine {
 
     public static final String NAME = "chronicle";
+    static final String LOG_DIR = "log";
+    static final String SNAPSHOTS_DIR = "snapshots";
+
+    private final ChronicleLogSettings logSettings;
+
+    /** The engine with the default log settings. */
+    public ChronicleStorageEngine() {
+        this(ChronicleLogSettings.defaults());
+    }
+
+    public ChronicleStorageEngine(ChronicleLogSettings logSettings) {
+        this.logSettings = Objects.requireNonNull(logSettings, "logSettings");
+    }
 
     @Override
     public String name() {
@@ -17,11 +31,11 @@ public final class ChronicleStorageEngine implements StorageEngine {
 
     @Override
     public LogStorage openLog(StorageOptions options) {
-        throw new UnsupportedOperationException("the Chronicle log is not built yet");
+        return new ChronicleLogStorage(options.withDataDir(options.dataDir().resolve(LOG_DIR)), logSettings);
     }
 
     @Override
     public SnapshotStore openSnapshots(StorageOptions options) {
-        throw new UnsupportedOperationException("the Chronicle snapshot store is not built yet");
+        return new ChronicleSnapshotStore(options.withDataDir(options.dataDir().resolve(SNAPSHOTS_DIR)));
     }
 }

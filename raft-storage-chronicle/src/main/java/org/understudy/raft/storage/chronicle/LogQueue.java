@@ -1,0 +1,370 @@
+package org.understudy.raft.storage.chronicle;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+import org.understudy.raft.spi.StorageException;
+import org.understudy.raft.spi.StorageException.Kind;
+import org.understudy.raft.storage.DataDirectory;
+
+/**
+ * The Chronicle queue under the log: appending records, rolling segments by size, syncing,
+ * reading records by queue index, and deleting whole segments.
+ *
+ * <p>Appends, rolls, syncs and deletions come from the one writer thread; reads from any thread,
+ * each through a tailer borrowed from a pool (Chronicle tailers are single-threaded objects).
+ *
+ * <h2>Durability</h2>
+ * The queue is written through a memory mapping. {@link #sync()} calls {@code fdatasync} on the
+ * current segment file through a channel of its own, which writes back every page dirtied through
+ * the mapping. It does not use Chronicle's {@code appender.sync()}: that issues the same kind of
+ * call ({@code msync}) but only logs a failure, and a failed sync must stop the node.
+ */
+final class LogQueue implements AutoCloseable {
+
+    /**
+     * One Chronicle cycle is one segment; the period is irrelevant (see {@link SegmentClock}).
+     * FAST_DAILY allows 2^32 records per segment and 2^31 segments.
+     */
+    static final RollCycle ROLL_CYCLE = RollCycles.FAST_DAILY;
+    static final String SUFFIX = SingleChronicleQueue.SUFFIX;
+
+    /**
+     * Chronicle maps files in blocks of this size; one document may be at most a quarter of it.
+     * Sparse files mean a small segment does not take this much disk.
+     */
+    static final long BLOCK_SIZE = 64L << 20;
+    /** The largest record Chronicle accepts with {@link #BLOCK_SIZE}. */
+    static final int MAX_RECORD_BYTES = (int) (BLOCK_SIZE / 4) - 64;
+
+    private static final DateTimeFormatter FILE_NAMES =
+            DateTimeFormatter.ofPattern(ROLL_CYCLE.format()).withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final long segmentBytes;
+    private final SegmentClock clock;
+    private final SingleChronicleQueue queue;
+    private final ExcerptAppender appender;
+    private final MappedRegionAdvisor advisor = new MappedRegionAdvisor();
+
+    // Writer-thread state.
+    private FileChannel segmentChannel;
+    private int segmentChannelCycle = Integer.MIN_VALUE;
+    /** Where the current segment's first record begins (Chronicle's own header and index come before it), or -1. */
+    private long segmentBase = -1;
+    private long segmentPosition;
+    private boolean unsynced;
+    private boolean directoryUnsynced;
+
+    // Readers' tailers. A deletion bumps the generation; older tailers are closed instead of reused,
+    // so no idle tailer keeps a deleted file mapped (its disk space is freed only once unmapped).
+    private final ConcurrentLinkedDeque<ReadCursor> idle = new ConcurrentLinkedDeque<>();
+    private final Set<ReadCursor> cursors = ConcurrentHashMap.newKeySet();
+    private volatile int generation;
+
+    private LogQueue(Path dir, ChronicleLogSettings settings) {
+        this.dir = dir;
+        this.segmentBytes = settings.segmentBytes();
+        this.clock = new SegmentClock(ROLL_CYCLE, 0);
+        this.queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(ROLL_CYCLE)
+                .epoch(0)
+                .timeProvider(clock)
+                .blockSize(BLOCK_SIZE)
+                // We fsync ourselves (see the class comment); nothing in the background.
+                .syncMode(SyncMode.NONE)
+                .build();
+        try {
+            int lastCycle = queue.lastCycle();
+            clock.set(Math.max(0, lastCycle));
+            // Creating the appender first also marks older segments of a crashed process as ended.
+            this.appender = queue.createAppender();
+            appender.singleThreadedCheckDisabled(true); // created here, used by the writer thread
+        } catch (RuntimeException e) {
+            queue.close();
+            throw e;
+        }
+    }
+
+    /** Opens (or creates) the queue in {@code dir}. */
+    static LogQueue open(Path dir, ChronicleLogSettings settings) {
+        try {
+            return new LogQueue(dir, settings);
+        } catch (RuntimeException e) {
+            throw new StorageException(Kind.IO, "cannot open the Chronicle queue in " + dir + ": " + e, e);
+        }
+    }
+
+    // ------------------------------------------------------------------ writing (one thread)
+
+    /** Appends one record; returns its queue index. */
+    long append(LogRecord record) {
+        try (DocumentContext dc = appender.writingDocument()) {
+            try {
+                Bytes<?> bytes = dc.wire().bytes();
+                advisor.advise(bytes.bytesStore());
+                if (segmentBase < 0) {
+                    segmentBase = bytes.writePosition();
+                }
+                bytes.write(record.bytes(), 0, record.length());
+                segmentPosition = bytes.writePosition();
+            } catch (RuntimeException | Error e) {
+                dc.rollbackOnClose(); // never leave half a record behind
+                throw e;
+            }
+        }
+        long index = appender.lastIndexAppended();
+        if (segmentChannelCycle != clock.cycle()) {
+            openSegmentChannel();
+        }
+        unsynced = true;
+        return index;
+    }
+
+    /** Whether the current segment has reached its size; the writer then calls {@link #startNextSegment()}. */
+    boolean segmentFull() {
+        return segmentBase >= 0 && segmentPosition - segmentBase >= segmentBytes;
+    }
+
+    /**
+     * Makes the current segment durable and moves to the next one: the next {@link #append}
+     * creates its file. Syncing here keeps {@link #sync()} a matter of one file.
+     */
+    void startNextSegment() {
+        sync();
+        closeSegmentChannel();
+        clock.advance();
+        segmentBase = -1;
+        segmentPosition = 0;
+        directoryUnsynced = true; // the new file's directory entry
+    }
+
+    /** Makes every append so far durable: one fdatasync of the current segment (and of the directory after a roll). */
+    void sync() {
+        if (unsynced) {
+            try {
+                segmentChannel.force(false);
+            } catch (IOException e) {
+                throw new StorageException(kindOf(e), "fdatasync of " + segmentFile(segmentChannelCycle) + " failed: " + e.getMessage(), e);
+            }
+            unsynced = false;
+        }
+        if (directoryUnsynced) {
+            DataDirectory.syncDirectory(dir);
+            directoryUnsynced = false;
+        }
+    }
+
+    private void openSegmentChannel() {
+        closeSegmentChannel();
+        File file = appender.currentFile();
+        Path path = file != null ? file.toPath() : segmentFile(clock.cycle());
+        try {
+            segmentChannel = FileChannel.open(path, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new StorageException(kindOf(e), "cannot open " + path + " to sync it: " + e.getMessage(), e);
+        }
+        segmentChannelCycle = clock.cycle();
+    }
+
+    private void closeSegmentChannel() {
+        if (segmentChannel != null) {
+            try {
+                segmentChannel.close();
+            } catch (IOException ignored) {
+                // only the sync handle; the data is mapped by Chronicle
+            }
+            segmentChannel = null;
+            segmentChannelCycle = Integer.MIN_VALUE;
+        }
+    }
+
+    /**
+     * Where the writer continues after a reopen: the last segment's records span {@code
+     * firstPosition .. endPosition} of its file.
+     */
+    void resumeAt(int cycle, long firstPosition, long endPosition) {
+        if (cycle == clock.cycle()) {
+            segmentBase = firstPosition;
+            segmentPosition = endPosition;
+        }
+    }
+
+    // ------------------------------------------------------------------ segments
+
+    int currentCycle() {
+        return clock.cycle();
+    }
+
+    static int cycleOf(long queueIndex) {
+        return ROLL_CYCLE.toCycle(queueIndex);
+    }
+
+    /** The file of segment (cycle) {@code cycle}. */
+    Path segmentFile(int cycle) {
+        return dir.resolve(FILE_NAMES.format(Instant.ofEpochMilli(cycle * (long) ROLL_CYCLE.lengthInMillis())) + SUFFIX);
+    }
+
+    /**
+     * Deletes every segment file before {@code cycle}; returns how many. The caller guarantees
+     * that nothing live is in them and that what replaces them (a later segment's start record
+     * and the compaction record) is already durable.
+     */
+    int deleteSegmentsBefore(int cycle) {
+        int first = queue.firstCycle();
+        if (first < 0 || first >= cycle) {
+            return 0;
+        }
+        int deleted = 0;
+        for (Long c : queue.listCyclesBetween(first, cycle - 1)) {
+            Path file = segmentFile(c.intValue());
+            try {
+                Files.delete(file);
+                deleted++;
+            } catch (NoSuchFileException gone) {
+                // already deleted
+            } catch (IOException e) {
+                throw new StorageException(kindOf(e), "cannot delete the compacted segment " + file + ": " + e.getMessage(), e);
+            }
+        }
+        if (deleted > 0) {
+            queue.refreshDirectoryListing();
+            generation++;
+            ReadCursor cursor;
+            while ((cursor = idle.poll()) != null) {
+                retire(cursor);
+            }
+            DataDirectory.syncDirectory(dir);
+        }
+        return deleted;
+    }
+
+    // ------------------------------------------------------------------ reading (any thread)
+
+    /** A tailer for one reader at a time; give it back with {@link #release}. */
+    ReadCursor borrow() {
+        ReadCursor cursor = idle.poll();
+        if (cursor != null) {
+            return cursor;
+        }
+        ExcerptTailer tailer = queue.createTailer();
+        tailer.singleThreadedCheckDisabled(true); // pooled: used by one thread at a time, not always the same
+        cursor = new ReadCursor(tailer, generation);
+        cursors.add(cursor);
+        return cursor;
+    }
+
+    void release(ReadCursor cursor) {
+        if (cursor.generation != generation) {
+            retire(cursor);
+        } else {
+            idle.push(cursor);
+        }
+    }
+
+    private void retire(ReadCursor cursor) {
+        cursors.remove(cursor);
+        cursor.tailer.close();
+    }
+
+    /** A new tailer at the start of the queue, for replay; the caller closes it. */
+    ExcerptTailer replayTailer() {
+        ExcerptTailer tailer = queue.createTailer();
+        tailer.toStart();
+        return tailer;
+    }
+
+    @Override
+    public void close() {
+        closeSegmentChannel();
+        for (ReadCursor cursor : cursors) {
+            cursor.tailer.close();
+        }
+        cursors.clear();
+        idle.clear();
+        appender.close();
+        queue.close();
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    static Kind kindOf(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("No space left") || message.contains("Disk quota exceeded") ? Kind.DISK_FULL : Kind.IO;
+    }
+
+    /** A pooled tailer and what it last read, so that sequential reads need no index lookup. */
+    static final class ReadCursor {
+        final ExcerptTailer tailer;
+        final int generation;
+        private static final int MAX_SKIP = 64;
+        private long nextIndex = Long.MIN_VALUE;
+
+        ReadCursor(ExcerptTailer tailer, int generation) {
+            this.tailer = tailer;
+            this.generation = generation;
+        }
+
+        /**
+         * The bytes of the record at {@code queueIndex}, or {@code null} when the queue has no
+         * such record (its segment was deleted meanwhile).
+         */
+        byte[] read(long queueIndex) {
+            boolean sameCycle = nextIndex != Long.MIN_VALUE && cycleOf(nextIndex) == cycleOf(queueIndex);
+            long gap = queueIndex - nextIndex;
+            if (sameCycle && gap >= 0 && gap <= MAX_SKIP) {
+                // Just after the previous record: step over the few records in between (hard
+                // states, markers) rather than look the index up.
+                byte[] record = readNext(queueIndex);
+                if (record != null) {
+                    return record;
+                }
+            }
+            if (!tailer.moveToIndex(queueIndex)) {
+                nextIndex = Long.MIN_VALUE;
+                return null;
+            }
+            return readNext(queueIndex);
+        }
+
+        private byte[] readNext(long queueIndex) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent() || dc.index() > queueIndex) {
+                        nextIndex = Long.MIN_VALUE;
+                        return null;
+                    }
+                    if (dc.index() < queueIndex) {
+                        continue;
+                    }
+                    Bytes<?> bytes = dc.wire().bytes();
+                    byte[] record = new byte[(int) bytes.readRemaining()];
+                    bytes.read(record);
+                    nextIndex = queueIndex + 1;
+                    return record;
+                }
+            }
+        }
+    }
+}
