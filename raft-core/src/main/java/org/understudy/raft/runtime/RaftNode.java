@@ -195,6 +195,11 @@ public final class RaftNode<R> implements AutoCloseable {
      */
     public CompletableFuture<R> propose(ByteString command) {
         Objects.requireNonNull(command, "command");
+        if (command.size() > options.maxEntryBytes()) {
+            return CompletableFuture.failedFuture(new RaftException(ErrorCode.BAD_REQUEST, "a command of "
+                    + command.size() + " bytes is larger than this node's maxEntryBytes (" + options.maxEntryBytes()
+                    + "); split it, or raise maxEntryBytes within the transport's frame and the log's record limits"));
+        }
         return submit(future -> new LoopEvent.Propose(command, future));
     }
 

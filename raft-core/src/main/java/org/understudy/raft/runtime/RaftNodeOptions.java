@@ -32,6 +32,10 @@ import org.understudy.raft.core.RaftConfig;
  * @param maxApplyBacklogBytes committed entries handed to the apply thread and not yet applied may
  *     total at most about this many bytes; past it the core keeps further committed entries until the
  *     state machine catches up, so a slow state machine bounds memory (default 64 MiB)
+ * @param maxEntryBytes the largest command {@link RaftNode#propose} accepts, in bytes (default
+ *     8 MiB); a larger one fails at once with {@code BAD_REQUEST}. Raft always sends at least one
+ *     whole entry per append, so an entry must fit in one transport frame (16 MiB for Netty) and in
+ *     one storage record (16 MiB for Chronicle), or a follower could never receive it
  */
 public record RaftNodeOptions(
         RaftConfig raftConfig,
@@ -43,9 +47,14 @@ public record RaftNodeOptions(
         int snapshotChunkBytes,
         int snapshotInflightChunks,
         long snapshotTransferTimeoutMillis,
-        long maxApplyBacklogBytes) {
+        long maxApplyBacklogBytes,
+        int maxEntryBytes) {
+
+    /** The default of {@link #maxEntryBytes()}. */
+    public static final int DEFAULT_MAX_ENTRY_BYTES = 8 << 20;
 
     public RaftNodeOptions {
+        requirePositive("maxEntryBytes", maxEntryBytes);
         requirePositive("maxApplyBacklogBytes", maxApplyBacklogBytes);
         Objects.requireNonNull(raftConfig, "raftConfig");
         Objects.requireNonNull(startMode, "startMode");
@@ -97,7 +106,8 @@ public record RaftNodeOptions(
                 .snapshotChunkBytes(snapshotChunkBytes)
                 .snapshotInflightChunks(snapshotInflightChunks)
                 .snapshotTransferTimeoutMillis(snapshotTransferTimeoutMillis)
-                .maxApplyBacklogBytes(maxApplyBacklogBytes);
+                .maxApplyBacklogBytes(maxApplyBacklogBytes)
+                .maxEntryBytes(maxEntryBytes);
     }
 
     /** Builds {@link RaftNodeOptions}; see the record's components for the defaults. */
@@ -112,6 +122,7 @@ public record RaftNodeOptions(
         private int snapshotInflightChunks = 4;
         private long snapshotTransferTimeoutMillis = 10_000;
         private long maxApplyBacklogBytes = 64L << 20;
+        private int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
 
         private Builder(RaftConfig raftConfig, StartMode startMode) {
             this.raftConfig = raftConfig;
@@ -128,11 +139,13 @@ public record RaftNodeOptions(
         public Builder snapshotInflightChunks(int v) { this.snapshotInflightChunks = v; return this; }
         public Builder snapshotTransferTimeoutMillis(long v) { this.snapshotTransferTimeoutMillis = v; return this; }
         public Builder maxApplyBacklogBytes(long v) { this.maxApplyBacklogBytes = v; return this; }
+        public Builder maxEntryBytes(int v) { this.maxEntryBytes = v; return this; }
 
         public RaftNodeOptions build() {
             long kept = entriesKeptAfterSnapshot != null ? entriesKeptAfterSnapshot : snapshotCount / 2;
             return new RaftNodeOptions(raftConfig, startMode, tickMillis, inboxCapacity, snapshotCount, kept,
-                    snapshotChunkBytes, snapshotInflightChunks, snapshotTransferTimeoutMillis, maxApplyBacklogBytes);
+                    snapshotChunkBytes, snapshotInflightChunks, snapshotTransferTimeoutMillis, maxApplyBacklogBytes,
+                    maxEntryBytes);
         }
     }
 }

@@ -30,7 +30,12 @@ public interface Transport extends AutoCloseable {
      */
     void send(RaftMessage message);
 
-    /** Sets or changes the address of a peer (its format is the implementation's). */
+    /**
+     * Sets or changes the address of a peer (its format is the implementation's).
+     *
+     * @throws org.understudy.raft.RaftException with {@code INVALID_PEER_URL} when the address cannot
+     *     be parsed; that is a configuration error, not a network one
+     */
     void updatePeer(long nodeId, String address);
 
     /** Forgets a peer and closes any connection to it; {@link #updatePeer} makes it reachable again. */

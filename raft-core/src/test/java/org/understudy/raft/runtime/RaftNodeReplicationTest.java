@@ -27,6 +27,18 @@ class RaftNodeReplicationTest {
     }
 
     @Test
+    void aCommandLargerThanMaxEntryBytesIsRefusedUpFrontAndTheNodeKeepsServing() throws Exception {
+        cluster = new TestCluster(SEED, List.of(1L, 2L, 3L)).options(b -> b.maxEntryBytes(1024)).startAll();
+        long leader = cluster.awaitLeader();
+        Throwable tooBig = catchThrowable(() -> cluster.node(leader)
+                .propose(TestKv.put("big", "x".repeat(1100))).get(5, TimeUnit.SECONDS));
+        assertThat(tooBig).isInstanceOf(ExecutionException.class);
+        assertThat(((RaftException) tooBig.getCause()).code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(tooBig.getCause()).hasMessageContaining("maxEntryBytes (1024)");
+        assertThat(cluster.node(leader).propose(TestKv.put("small", "ok")).get(5, TimeUnit.SECONDS)).isEqualTo(1L);
+    }
+
+    @Test
     void threeNodesElectALeaderAndAllApplyTheSameCommandsInTheSameOrder() throws Exception {
         cluster = new TestCluster(SEED, List.of(1L, 2L, 3L)).startAll();
         long leader = cluster.awaitLeader();

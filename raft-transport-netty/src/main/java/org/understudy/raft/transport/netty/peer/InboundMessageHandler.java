@@ -1,0 +1,55 @@
+package org.understudy.raft.transport.netty.peer;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.raft.proto.RaftMessage;
+
+/**
+ * The accepting side of a peer connection after its handshake: each decoded {@link RaftMessage}
+ * goes to {@link InboundDelivery}. A malformed frame (too large, or not a Raft message) closes
+ * this connection and nothing else (DESIGN.md §6): the peer reconnects and Raft re-sends.
+ */
+final class InboundMessageHandler extends SimpleChannelInboundHandler<RaftMessage> {
+    private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
+    private static final LogThrottle MALFORMED_LOG = new LogThrottle(10, TimeUnit.SECONDS);
+
+    private final long sender;
+    private final Lane lane;
+    private final InboundDelivery delivery;
+
+    InboundMessageHandler(long sender, Lane lane, InboundDelivery delivery) {
+        super(RaftMessage.class);
+        this.sender = sender;
+        this.lane = lane;
+        this.delivery = delivery;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, RaftMessage message) {
+        delivery.deliver(message, sender, lane);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof DecoderException) {
+            delivery.metrics().malformedFrame();
+            if (MALFORMED_LOG.allow()) {
+                log.warn("node {}: closing the {} connection from node {} at {}: malformed frame: {}",
+                        delivery.selfId(), lane.tag(), sender, ctx.channel().remoteAddress(),
+                        OutboundLane.describe(cause));
+            }
+        } else if (cause instanceof IOException) {
+            log.debug("node {}: the {} connection from node {} failed: {}", delivery.selfId(), lane.tag(), sender,
+                    cause.toString());
+        } else {
+            log.warn("node {}: closing the {} connection from node {} after an error", delivery.selfId(), lane.tag(),
+                    sender, cause);
+        }
+        ctx.close();
+    }
+}
