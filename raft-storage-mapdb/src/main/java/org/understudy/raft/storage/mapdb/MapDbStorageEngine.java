@@ -5,10 +5,15 @@ import org.understudy.raft.spi.SnapshotStore;
 import org.understudy.raft.spi.StorageEngine;
 import org.understudy.raft.spi.StorageOptions;
 
-/** The {@code "mapdb"} engine: the log in {@code <dataDir>/log}, snapshots in {@code <dataDir>/snapshots}. */
+/**
+ * The {@code "mapdb"} engine: the log in {@code <dataDir>/log}, snapshots in
+ * {@code <dataDir>/snapshots}, each its own claimed {@link org.understudy.raft.storage.DataDirectory}.
+ */
 public final class MapDbStorageEngine implements StorageEngine {
 
     public static final String NAME = "mapdb";
+    static final String LOG_DIR = "log";
+    static final String SNAPSHOT_DIR = "snapshots";
 
     @Override
     public String name() {
@@ -17,11 +22,11 @@ public final class MapDbStorageEngine implements StorageEngine {
 
     @Override
     public LogStorage openLog(StorageOptions options) {
-        return new MapDbLogStorage(options.dataDir().resolve("log"));
+        return new MapDbLogStorage(options.withDataDir(options.dataDir().resolve(LOG_DIR)));
     }
 
     @Override
     public SnapshotStore openSnapshots(StorageOptions options) {
-        throw new UnsupportedOperationException("the MapDB snapshot store is not built yet");
+        return new MapDbSnapshotStore(options.withDataDir(options.dataDir().resolve(SNAPSHOT_DIR)));
     }
 }
