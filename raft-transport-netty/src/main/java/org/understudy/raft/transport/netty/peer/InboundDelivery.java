@@ -1,5 +1,6 @@
 package org.understudy.raft.transport.netty.peer;
 
+import org.understudy.raft.transport.netty.support.LogThrottle;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

@@ -1,5 +1,6 @@
 package org.understudy.raft.transport.netty.peer;
 
+import org.understudy.raft.transport.netty.support.LogThrottle;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
@@ -40,6 +41,11 @@ final class InboundMessageHandler extends SimpleChannelInboundHandler<RaftMessag
             delivery.metrics().malformedFrame();
             if (MALFORMED_LOG.allow()) {
                 log.warn("node {}: closing the {} connection from node {} at {}: malformed frame: {}",
+                        delivery.selfId(), lane.tag(), sender, ctx.channel().remoteAddress(),
+                        OutboundLane.describe(cause));
+            } else {
+                // Throttled at WARN so a broken peer cannot flood the log; every close still leaves a line.
+                log.debug("node {}: closing the {} connection from node {} at {}: malformed frame: {}",
                         delivery.selfId(), lane.tag(), sender, ctx.channel().remoteAddress(),
                         OutboundLane.describe(cause));
             }

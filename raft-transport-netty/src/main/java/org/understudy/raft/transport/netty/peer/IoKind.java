@@ -17,19 +17,19 @@ public enum IoKind {
     NIO;
 
     /** Epoll if wanted and available, else NIO. */
-    static IoKind select(boolean preferNative) {
+    public static IoKind select(boolean preferNative) {
         return preferNative && Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    IoHandlerFactory handlerFactory() {
+    public IoHandlerFactory handlerFactory() {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    Class<? extends SocketChannel> socketChannel() {
+    public Class<? extends SocketChannel> socketChannel() {
         return this == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
-    Class<? extends ServerSocketChannel> serverChannel() {
+    public Class<? extends ServerSocketChannel> serverChannel() {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 }

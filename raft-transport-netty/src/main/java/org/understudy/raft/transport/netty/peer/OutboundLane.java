@@ -1,5 +1,6 @@
 package org.understudy.raft.transport.netty.peer;
 
+import org.understudy.raft.transport.netty.support.LogThrottle;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;

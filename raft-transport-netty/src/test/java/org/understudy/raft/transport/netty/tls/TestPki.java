@@ -15,14 +15,15 @@ import java.util.concurrent.TimeUnit;
 /**
  * A throw-away PKI for TLS tests, made with the JDK's {@code keytool} (no extra dependency): a
  * cluster CA, node certificates it signs, and an intruder's self-signed certificate; everything
- * written as the PEM files {@link TlsSettings} reads (certificate chains, PKCS#8 keys).
+ * written as the PEM files {@link TlsSettings} reads (certificate chains, PKCS#8 keys). Public so that
+ * the RPC's TLS tests use the same PKI.
  */
-final class TestPki {
+public final class TestPki {
     private static final String PASSWORD = "test-only";
     private static final Path KEYTOOL = Path.of(System.getProperty("java.home"), "bin", "keytool");
 
     /** The PEM files of one identity. */
-    record Identity(Path chain, Path key) {}
+    public record Identity(Path chain, Path key) {}
 
     private final Path dir;
     private final Path caPem;
@@ -33,7 +34,7 @@ final class TestPki {
     }
 
     /** Creates the CA in {@code dir}. */
-    static TestPki create(Path dir) throws Exception {
+    public static TestPki create(Path dir) throws Exception {
         keytool("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=understudy-test-ca", "-ext", "bc:c", "-validity", "2", "-keystore", dir.resolve("ca.p12").toString(),
                 "-storetype", "PKCS12", "-storepass", PASSWORD);
@@ -44,12 +45,12 @@ final class TestPki {
     }
 
     /** The CA certificate, to trust. */
-    Path caCertificate() {
+    public Path caCertificate() {
         return caPem;
     }
 
     /** A certificate signed by the CA for {@code name}, valid for the given subject alternative names (e.g. {@code ip:127.0.0.1}). */
-    Identity issue(String name, String subjectAltNames) throws Exception {
+    public Identity issue(String name, String subjectAltNames) throws Exception {
         Path store = newKeyPair(name);
         Path csr = dir.resolve(name + ".csr");
         keytool("-certreq", "-alias", name, "-keystore", store.toString(), "-storepass", PASSWORD, "-file", csr.toString());
@@ -63,7 +64,7 @@ final class TestPki {
     }
 
     /** A self-signed certificate that no CA here vouches for. */
-    Identity selfSigned(String name) throws Exception {
+    public Identity selfSigned(String name) throws Exception {
         Path store = newKeyPair(name);
         Path cert = dir.resolve(name + ".pem");
         keytool("-exportcert", "-rfc", "-alias", name, "-keystore", store.toString(), "-storepass", PASSWORD, "-file",
