@@ -109,9 +109,11 @@ class NettyRaftClusterTest {
         awaitSameState(20);
 
         long follower = VOTERS.stream().filter(id -> id != leader.id()).findFirst().orElseThrow();
+        // Read before the close: the attempt that finally reaches the restarted node may be counted
+        // at any moment after the connection is lost, even before the restart.
+        double reconnectsBefore = TestTransports.count(meters.get(leader.id()), "reconnects");
         nodes.remove(follower).close(); // closes its transport: the port is free again
         propose(leader, "while-down-", 40); // past snapshotCount: the follower may need a snapshot
-        double reconnectsBefore = TestTransports.count(meters.get(leader.id()), "reconnects");
 
         startNode(follower, bind(follower, ports.get(follower)));
 
