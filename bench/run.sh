@@ -3,13 +3,17 @@
 #
 #   bench/run.sh storage-quick [extra JMH options]   ~5 min: batch 256 (64 B and 1 KiB) + open time
 #   bench/run.sh storage       [extra JMH options]   the full storage matrix (~20 min)
+#   bench/run.sh transport-quick [extra JMH options] ~2.5 min: transport latency + throughput, 64 B and 16 KiB
+#   bench/run.sh transport     [extra JMH options]   the same with 2 forks and longer iterations (~10 min)
 #
 # Results: bench/target/<mode>.json (JMH) and bench/target/<mode>.md (machine, command, tables,
 # ready to paste into bench/RESULTS.md). Environment:
 #   BENCH_DIR  where the benchmark logs live (default bench/target/bench-data). Must be on the disk
 #              you want to measure, not tmpfs.
-#   ENGINES    comma-separated engines, e.g. raw,mapdb (default: each benchmark's full list).
-#              Keep raw in the list: every ratio is against it.
+#   ENGINES    storage modes: comma-separated engines, e.g. raw,mapdb (default: each benchmark's
+#              full list). Keep raw in the list: every ratio is against it.
+#   NETTY_IO   transport modes: auto (default: epoll if it loads, else NIO), epoll or nio; both the
+#              raw echo and the transport use it.
 #   JAVA       the java to run (default: java on the PATH).
 #   REBUILD=1  rebuild bench/target/benchmarks.jar even if it exists.
 set -euo pipefail
@@ -21,16 +25,25 @@ mode=${1:-}
 JAR=bench/target/benchmarks.jar
 JAVA=${JAVA:-java}
 BENCH_DIR=${BENCH_DIR:-$PWD/bench/target/bench-data}
-PKG=org.understudy.bench.storage
+STORAGE=org.understudy.bench.storage
+TRANSPORT=org.understudy.bench.transport
 
 case "$mode" in
   storage-quick)
     selection=(-f 1 -wi 2 -w 1s -i 3 -r 2s -p batch=256 -p entryBytes=64,1024
-               "$PKG.(AppendSyncBenchmark|OpenLogBenchmark)") ;;
+               "$STORAGE.(AppendSyncBenchmark|OpenLogBenchmark)")
+    report=$STORAGE.StorageRatioReport ;;
   storage)
-    selection=("$PKG.") ;;
+    selection=("$STORAGE.")
+    report=$STORAGE.StorageRatioReport ;;
+  transport-quick)
+    selection=(-f 1 -wi 2 -w 2s -i 3 -r 3s "$TRANSPORT.")
+    report=$TRANSPORT.TransportRatioReport ;;
+  transport)
+    selection=("$TRANSPORT.")
+    report=$TRANSPORT.TransportRatioReport ;;
   *)
-    echo "usage: bench/run.sh storage-quick|storage [extra JMH options]" >&2
+    echo "usage: bench/run.sh storage-quick|storage|transport-quick|transport [extra JMH options]" >&2
     exit 2 ;;
 esac
 
@@ -39,8 +52,9 @@ if [ "${REBUILD:-0}" = 1 ] || [ ! -f "$JAR" ]; then
 fi
 mkdir -p "$BENCH_DIR"
 
-# JMH's forks do not see the jar manifest's Add-Exports/Add-Opens: give them Chronicle's flags
-# (STACK.md). -jvmArgsAppend replaces the list in StorageBenchmarkFork, so this is the full set.
+# JMH's forks do not see the jar manifest's Add-Exports/Add-Opens: give the storage forks Chronicle's
+# flags (STACK.md). -jvmArgsAppend replaces the list in StorageBenchmarkFork, so this is the full set.
+# The transport forks need none: they only get the event-loop choice.
 java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
 fork_flags="--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED"
 fork_flags+=" --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED"
@@ -53,16 +67,28 @@ if [ "${java_major%%.*}" -ge 24 ]; then
 fi
 
 engines=()
-if [ -n "${ENGINES:-}" ]; then
-  engines=(-p "engine=$ENGINES")
-fi
+env_note=
+case "$mode" in
+  storage*)
+    if [ -n "${ENGINES:-}" ]; then
+      engines=(-p "engine=$ENGINES")
+      env_note="ENGINES=$ENGINES "
+    fi ;;
+  transport*)
+    fork_flags="-Dbench.netty.io=${NETTY_IO:-auto}"
+    if [ -n "${NETTY_IO:-}" ]; then
+      env_note="NETTY_IO=$NETTY_IO "
+    fi ;;
+esac
 
 json=bench/target/$mode.json
 md=bench/target/$mode.md
 cmd=("$JAVA" -jar "$JAR" "${selection[@]}" "${engines[@]}" -jvmArgsAppend "$fork_flags" -rf json -rff "$json" "$@")
 
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; echo >&2
 "${cmd[@]}"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
   echo "Machine: $(nproc) cores; $(lscpu | awk -F': *' '/^Model name/ {print $2}'); $(free -g | awk '/^Mem:/ {print $2}') GiB RAM;" \
@@ -70,17 +96,19 @@ printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; echo >&2
   echo
   echo '```'
   lscpu | head -15
-  df -hT "$BENCH_DIR"
+  case "$mode" in storage*) df -hT "$BENCH_DIR" ;; esac
   echo '```'
   echo
-  echo "Command (from the repository root): \`${ENGINES:+ENGINES=$ENGINES }bench/run.sh $mode${*:+ $*}\`, which runs"
+  echo "Load average (1, 5, 15 min) before the run: $load_before; after: $load_after."
+  echo
+  echo "Command (from the repository root): \`${env_note}bench/run.sh $mode${*:+ $*}\`, which runs"
   echo
   echo '```'
   printf '%q ' "${cmd[@]}"
   echo
   echo '```'
   echo
-  "$JAVA" -cp "$JAR" "$PKG.StorageRatioReport" "$json"
+  "$JAVA" -cp "$JAR" "$report" "$json"
 } > "$md"
 cat "$md"
 echo "tables written to $md" >&2

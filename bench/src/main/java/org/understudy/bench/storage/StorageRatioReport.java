@@ -1,5 +1,8 @@
 package org.understudy.bench.storage;
 
+import static org.understudy.bench.report.Figures.count;
+import static org.understudy.bench.report.Figures.withError;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.understudy.bench.report.JmhResult;
 
 /**
  * Turns a JMH JSON result file of the storage benchmarks into the Markdown tables of
@@ -180,16 +184,6 @@ public final class StorageRatioReport {
     private static int engineRank(String engine) {
         int rank = ENGINE_ORDER.indexOf(engine);
         return rank >= 0 ? rank : ENGINE_ORDER.size();
-    }
-
-    private static String withError(double value, JmhResult r) {
-        double relative = r.relativeError();
-        String number = value >= 100 ? count(value) : String.format(Locale.ROOT, "%.2f", value);
-        return Double.isNaN(relative) ? number : number + " ± " + String.format(Locale.ROOT, "%.0f%%", relative * 100);
-    }
-
-    private static String count(double value) {
-        return String.format(Locale.ROOT, "%,.0f", value);
     }
 
     /** A ratio as a percentage; from 10× up (the in-memory engine against a disk) as a multiple. */

@@ -1,4 +1,4 @@
-package org.understudy.bench.storage;
+package org.understudy.bench.report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,7 +11,7 @@ import java.util.Map;
  * {@code null} their Java values. The bench module carries no JSON library, and JMH's output is
  * plain enough not to need one.
  */
-final class MiniJson {
+public final class MiniJson {
 
     private final String text;
     private int at;
@@ -21,7 +21,7 @@ final class MiniJson {
     }
 
     /** Parses one JSON document. */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         MiniJson reader = new MiniJson(text);
         Object value = reader.value();
         reader.skipSpace();
