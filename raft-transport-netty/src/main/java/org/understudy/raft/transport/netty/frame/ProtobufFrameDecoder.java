@@ -1,8 +1,10 @@
 package org.understudy.raft.transport.netty.frame;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
+import com.google.protobuf.UnsafeByteOperations;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
@@ -12,9 +14,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Parses each frame payload (as emitted by {@link FrameDecoder}) into a {@code T}. The parsed
- * message owns copies of its bytes, so the frame buffer is released at once. A payload that does
- * not parse fails with a {@link CorruptedFrameException}. Stateless and {@link Sharable}.
+ * Parses each frame payload (as emitted by {@link FrameDecoder}) into a {@code T}. The frame is
+ * copied once into a private array and parsed with aliasing, so the message's {@code bytes}
+ * fields (entry data, snapshot chunks) are slices of that array rather than second copies, and the
+ * pooled frame buffer is released at once. Nothing else ever sees the array, so the slices are as
+ * immutable as any {@code ByteString}; the cost is that a message's fields keep their whole frame
+ * alive (for appends, about the size of their entries anyway). Protobuf-java 4 has no zero-copy
+ * parser for direct buffers: without this, a 16 KiB append was copied twice (bench/RESULTS.md,
+ * transport findings). A payload that does not parse fails with a {@link CorruptedFrameException}.
+ * Stateless and {@link Sharable}.
  *
  * @param <T> the message type every frame on this channel holds
  */
@@ -35,11 +43,14 @@ public final class ProtobufFrameDecoder<T extends MessageLite> extends MessageTo
     /** Parses {@code frame}'s readable bytes without consuming or releasing it. */
     public static <T extends MessageLite> T parse(Parser<T> parser, ByteBuf frame) {
         int length = frame.readableBytes();
+        byte[] copy = new byte[length];
+        frame.getBytes(frame.readerIndex(), copy);
         try {
-            if (frame.hasArray()) {
-                return parser.parseFrom(frame.array(), frame.arrayOffset() + frame.readerIndex(), length);
-            }
-            return parser.parseFrom(frame.nioBuffer(frame.readerIndex(), length));
+            CodedInputStream in = UnsafeByteOperations.unsafeWrap(copy).newCodedInput();
+            in.enableAliasing(true);
+            T message = parser.parseFrom(in);
+            in.checkLastTagWas(0);
+            return message;
         } catch (InvalidProtocolBufferException e) {
             throw new CorruptedFrameException("a frame of " + length + " bytes is not a valid message: "
                     + e.getMessage(), e);
