@@ -1,5 +1,6 @@
 package org.understudy.raft.memory;
 
+import org.understudy.raft.storage.LogRanges;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -155,15 +156,7 @@ public final class MemoryLogStorage implements LogStorage {
     public List<Entry> entries(long lo, long hi, long maxBytes) {
         readLock.lock();
         try {
-            long first = entries.firstIndex();
-            if (lo < first) {
-                throw new LogCompactedException(lo, first);
-            }
-            if (hi > entries.lastIndex() + 1 || lo > hi) {
-                throw new IndexOutOfBoundsException(
-                        "entries [" + lo + ", " + hi + ") outside the log [" + first + ", "
-                                + (entries.lastIndex() + 1) + ")");
-            }
+            LogRanges.checkEntries(lo, hi, entries.firstIndex(), entries.lastIndex());
             List<Entry> out = new ArrayList<>((int) Math.min(hi - lo, 1024));
             long bytes = 0;
             for (long i = lo; i < hi; i++) {

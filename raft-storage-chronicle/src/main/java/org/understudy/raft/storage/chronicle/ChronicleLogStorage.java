@@ -1,5 +1,6 @@
 package org.understudy.raft.storage.chronicle;
 
+import org.understudy.raft.storage.LogRanges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -219,13 +220,7 @@ public final class ChronicleLogStorage implements LogStorage {
         try {
             checkUsable();
             Bounds b = bounds;
-            if (lo < b.firstIndex()) {
-                throw new LogCompactedException(lo, b.firstIndex());
-            }
-            if (hi > b.lastIndex() + 1 || lo > hi) {
-                throw new IndexOutOfBoundsException("entries [" + lo + ", " + hi + ") outside the log ["
-                        + b.firstIndex() + ", " + b.lastIndex() + "]");
-            }
+            LogRanges.checkEntries(lo, hi, b.firstIndex(), b.lastIndex());
             if (lo == hi) {
                 return Collections.emptyList();
             }

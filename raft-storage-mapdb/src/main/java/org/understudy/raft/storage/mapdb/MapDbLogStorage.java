@@ -1,5 +1,6 @@
 package org.understudy.raft.storage.mapdb;
 
+import org.understudy.raft.storage.LogRanges;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -274,13 +275,7 @@ public final class MapDbLogStorage implements LogStorage {
     public List<Entry> entries(long lo, long hi, long maxBytes) {
         return consistently(() -> {
             Bounds b = bounds;
-            if (lo < b.firstIndex()) {
-                throw new LogCompactedException(lo, b.firstIndex());
-            }
-            if (hi > b.lastIndex() + 1 || lo > hi) {
-                throw new IndexOutOfBoundsException("entries [" + lo + ", " + hi + ") outside the log ["
-                        + b.firstIndex() + ", " + b.lastIndex() + "]");
-            }
+            LogRanges.checkEntries(lo, hi, b.firstIndex(), b.lastIndex());
             if (lo == hi) {
                 return Collections.emptyList();
             }
