@@ -59,6 +59,7 @@ class TransportBenchmarksSmokeTest {
         bench.impl = impl;
         bench.payloadBytes = payloadBytes;
         bench.window = 8;
+        bench.prewarmRoundTrips = 0; // a few seconds per case: the smoke test only checks that it works
         bench.open();
         List<InetSocketAddress> listening = bench.link().listenAddresses();
         try {

@@ -23,4 +23,12 @@ public final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     public int maxFrameBytes() {
         return maxFrameBytes;
     }
+
+    /**
+     * Bytes received but not yet emitted: the start of a frame whose rest has not arrived (0 between
+     * frames). Read it on the channel's event loop, after a read was handed down the pipeline.
+     */
+    public int bufferedBytes() {
+        return actualReadableBytes();
+    }
 }

@@ -30,6 +30,11 @@ final class InboundMessageHandler extends SimpleChannelInboundHandler<RaftMessag
         this.delivery = delivery;
     }
 
+    /** Who is on the other end, for log lines: "node 1, control lane". */
+    String describe() {
+        return "node " + sender + ", " + lane.tag() + " lane";
+    }
+
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RaftMessage message) {
         delivery.deliver(message, sender, lane);

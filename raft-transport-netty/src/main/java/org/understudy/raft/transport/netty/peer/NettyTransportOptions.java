@@ -31,6 +31,13 @@ import org.understudy.raft.transport.netty.tls.TlsSettings;
  * @param connectTimeout how long a TCP connect, the TLS handshake and the peer handshake may each
  *     take before the attempt counts as failed; the accepting side waits as long for the first
  *     frame (default 5 s)
+ * @param stalledFrameTimeout how long an accepted connection may hold part of a frame without
+ *     receiving another byte before it is closed (default 15 s; see {@link StalledFrameGuard}). Only
+ *     a frame that stops arriving midway counts: a connection that is silent between frames stays
+ *     open however long, so idle connections and heartbeats are never affected. The default is far
+ *     above the gaps of a healthy sender, which writes every frame whole (TCP retransmission backs
+ *     off 0.2, 0.4, … 6.4 s: six losses in a row fit), and short enough that a peer that froze
+ *     or vanished mid-frame does not hold its buffer until TCP keepalive notices (hours)
  * @param controlWatermark the control lane's write-buffer watermarks per peer (default 256 KiB /
  *     1 MiB): above the high mark the lane stops writing, and its queue (bounded by the same high
  *     mark) drops what does not fit
@@ -54,6 +61,7 @@ public record NettyTransportOptions(
         Duration reconnectBackoffMin,
         Duration reconnectBackoffMax,
         Duration connectTimeout,
+        Duration stalledFrameTimeout,
         WriteBufferWaterMark controlWatermark,
         WriteBufferWaterMark bulkWatermark,
         int ioThreads,
@@ -83,6 +91,7 @@ public record NettyTransportOptions(
         requirePositive("reconnectBackoffMin", reconnectBackoffMin);
         requirePositive("reconnectBackoffMax", reconnectBackoffMax);
         requirePositive("connectTimeout", connectTimeout);
+        requirePositive("stalledFrameTimeout", stalledFrameTimeout);
         if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
             throw new IllegalArgumentException("reconnectBackoffMax (" + reconnectBackoffMax
                     + ") must not be below reconnectBackoffMin (" + reconnectBackoffMin + ")");
@@ -111,7 +120,7 @@ public record NettyTransportOptions(
         return new Builder(clusterId, nodeId).listen(listenHost, listenPort).maxFrameBytes(maxFrameBytes)
                 .bulkThresholdBytes(bulkThresholdBytes).learnerBulkBytesPerSecond(learnerBulkBytesPerSecond)
                 .reconnectBackoff(reconnectBackoffMin, reconnectBackoffMax).connectTimeout(connectTimeout)
-                .controlWatermark(controlWatermark).bulkWatermark(bulkWatermark).ioThreads(ioThreads)
+                .stalledFrameTimeout(stalledFrameTimeout).controlWatermark(controlWatermark).bulkWatermark(bulkWatermark).ioThreads(ioThreads)
                 .preferNativeTransport(preferNativeTransport).tls(tls).meterRegistry(meterRegistry);
     }
 
@@ -132,6 +141,7 @@ public record NettyTransportOptions(
         private Duration reconnectBackoffMin = Duration.ofMillis(100);
         private Duration reconnectBackoffMax = Duration.ofSeconds(5);
         private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration stalledFrameTimeout = Duration.ofSeconds(15);
         private WriteBufferWaterMark controlWatermark = new WriteBufferWaterMark(256 << 10, 1 << 20);
         private WriteBufferWaterMark bulkWatermark = new WriteBufferWaterMark(4 << 20, 8 << 20);
         private int ioThreads = 2;
@@ -161,6 +171,7 @@ public record NettyTransportOptions(
         public Builder learnerBulkBytesPerSecond(long v) { this.learnerBulkBytesPerSecond = v; return this; }
         public Builder reconnectBackoff(Duration min, Duration max) { this.reconnectBackoffMin = min; this.reconnectBackoffMax = max; return this; }
         public Builder connectTimeout(Duration v) { this.connectTimeout = v; return this; }
+        public Builder stalledFrameTimeout(Duration v) { this.stalledFrameTimeout = v; return this; }
         public Builder controlWatermark(WriteBufferWaterMark v) { this.controlWatermark = v; return this; }
         public Builder bulkWatermark(WriteBufferWaterMark v) { this.bulkWatermark = v; return this; }
         public Builder ioThreads(int v) { this.ioThreads = v; return this; }
@@ -171,7 +182,7 @@ public record NettyTransportOptions(
         public NettyTransportOptions build() {
             return new NettyTransportOptions(clusterId, nodeId, listenHost, listenPort, maxFrameBytes,
                     bulkThresholdBytes, learnerBulkBytesPerSecond, reconnectBackoffMin, reconnectBackoffMax,
-                    connectTimeout, controlWatermark, bulkWatermark, ioThreads, preferNativeTransport, tls,
+                    connectTimeout, stalledFrameTimeout, controlWatermark, bulkWatermark, ioThreads, preferNativeTransport, tls,
                     meterRegistry);
         }
     }

@@ -11,12 +11,14 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import org.understudy.raft.transport.netty.TransportException;
 import org.understudy.raft.transport.netty.frame.FramePipeline;
 import org.understudy.raft.transport.netty.proto.Handshake;
+import org.understudy.raft.transport.netty.support.LogThrottle;
 
 /**
- * Accepts peer connections. Server pipeline per connection: {@code [tls] → frame-decoder →
+ * Accepts peer connections. Server pipeline per connection: {@code [tls] → stall-guard → frame-decoder →
  * message-decoder (Handshake, then RaftMessage) → frame-encoder → handshake (HandshakeAcceptor,
  * then peer-messages: InboundMessageHandler)}. Accepted connections are tracked so that closing
  * the server closes them too.
@@ -27,6 +29,8 @@ final class PeerServer implements AutoCloseable {
     private final SslContext tls;
     private final InboundDelivery delivery;
     private final EventLoopGroup group;
+    /** One WARN line per 10 s for stalled frames, across all connections of this transport. */
+    private final LogThrottle stallLog = new LogThrottle(10, TimeUnit.SECONDS);
     private final ChannelGroup accepted = new DefaultChannelGroup("peer-connections", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
@@ -59,6 +63,8 @@ final class PeerServer implements AutoCloseable {
                         if (tls != null) {
                             p.addLast("tls", tls.newHandler(ch.alloc()));
                         }
+                        p.addLast("stall-guard", new StalledFrameGuard(options.stalledFrameTimeout(), delivery,
+                                stallLog));
                         FramePipeline.install(p, options.maxFrameBytes(), Handshake.parser());
                         p.addLast("handshake", new HandshakeAcceptor(options.clusterId(), delivery,
                                 options.connectTimeout()));

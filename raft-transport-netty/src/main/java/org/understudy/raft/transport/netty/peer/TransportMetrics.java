@@ -28,6 +28,8 @@ import java.util.function.ToDoubleFunction;
  *       {@code side}: {@code inbound} (this node refused a peer) or {@code outbound} (a peer
  *       refused this node);</li>
  *   <li>{@code frames.malformed} — connections closed for a frame that was too large or did not parse;</li>
+ *   <li>{@code frames.stalled} — accepted connections closed because a frame stopped arriving midway
+ *       for {@code stalledFrameTimeout} ({@link StalledFrameGuard});</li>
  *   <li>{@code learner.throttled} — times a learner's bulk lane waited for its bandwidth limit;</li>
  *   <li>gauges {@code queued.bytes} (tag {@code lane}: bytes waiting in the lanes' queues, all
  *       peers) and {@code connections.inbound} (accepted connections open).</li>
@@ -48,6 +50,7 @@ final class TransportMetrics implements AutoCloseable {
     private final Map<Lane, LaneCounters> lanes = new EnumMap<>(Lane.class);
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Counter malformed;
+    private final Counter stalled;
     private final Counter throttled;
 
     TransportMetrics(MeterRegistry registry, long nodeId, String clusterId) {
@@ -64,6 +67,7 @@ final class TransportMetrics implements AutoCloseable {
                     counter("reconnects", t), dropped));
         }
         this.malformed = counter("frames.malformed", tags);
+        this.stalled = counter("frames.stalled", tags);
         this.throttled = counter("learner.throttled", tags);
     }
 
@@ -115,6 +119,10 @@ final class TransportMetrics implements AutoCloseable {
 
     void malformedFrame() {
         malformed.increment();
+    }
+
+    void stalledFrame() {
+        stalled.increment();
     }
 
     void throttled() {

@@ -58,7 +58,7 @@ final class RpcServerPipeline extends ChannelInitializer<Channel> {
         p.addLast("flush-consolidation", new FlushConsolidationHandler(256, true));
         p.addLast("hello", new ServerHello(options.name(), connectionLog, options.helloTimeout(),
                 options.maxFrameBytes(), options.maxInFlightPerConnection(),
-                () -> new ServerConnection(dispatcher, connectionLog, metrics, options.maxInFlightPerConnection(),
-                        idleMillis)));
+                client -> new ServerConnection(dispatcher, connectionLog, metrics, options.maxInFlightPerConnection(),
+                        idleMillis, client)));
     }
 }

@@ -3,6 +3,7 @@ package org.understudy.raft.transport.netty.rpc;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
 import org.understudy.raft.transport.netty.rpc.proto.RpcRequest;
 
 /**
@@ -21,13 +22,13 @@ final class ServerCall {
     /** Answers UNAVAILABLE at the deadline if nothing else did. Event loop only. */
     ScheduledFuture<?> deadlineTimer;
 
-    ServerCall(RpcRequest request, SocketAddress remote, long receivedNanos) {
+    ServerCall(RpcRequest request, SocketAddress remote, X500Principal client, long receivedNanos) {
         this.request = request;
         this.receivedNanos = receivedNanos;
         boolean hasDeadline = request.getTimeoutMs() != 0;
         long deadline = receivedNanos + TimeUnit.MILLISECONDS.toNanos(Integer.toUnsignedLong(request.getTimeoutMs()));
-        this.context = new RpcContext(request.getMethod(), request.getId(), remote, request.getRequestKey(),
-                hasDeadline, deadline);
+        this.context = new RpcContext(request.getMethod(), request.getId(), remote, client,
+                request.getRequestKey(), hasDeadline, deadline);
     }
 
     RpcRequest request() {

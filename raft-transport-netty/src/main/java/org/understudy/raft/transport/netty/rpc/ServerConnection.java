@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.security.auth.x500.X500Principal;
 import org.understudy.raft.transport.netty.rpc.proto.RpcRequest;
 import org.understudy.raft.transport.netty.rpc.proto.RpcResponse;
 
@@ -32,6 +33,8 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private final RpcServerMetrics metrics;
     private final int maxInFlight;
     private final long idleTimeoutMillis;
+    /** The subject of the client's verified certificate; null without one. */
+    private final X500Principal client;
     private final ArrayDeque<ServerCall> waiting = new ArrayDeque<>();
     private final Set<ServerCall> inFlight = new HashSet<>();
     private ChannelHandlerContext ctx;
@@ -40,12 +43,13 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
     private boolean inactive;
 
     ServerConnection(CallDispatcher dispatcher, ConnectionLog connectionLog, RpcServerMetrics metrics, int maxInFlight,
-            long idleTimeoutMillis) {
+            long idleTimeoutMillis, X500Principal client) {
         this.dispatcher = dispatcher;
         this.connectionLog = connectionLog;
         this.metrics = metrics;
         this.maxInFlight = maxInFlight;
         this.idleTimeoutMillis = idleTimeoutMillis;
+        this.client = client;
     }
 
     @Override
@@ -69,7 +73,7 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
                     + "')");
             return;
         }
-        ServerCall call = new ServerCall(request, ctx.channel().remoteAddress(), System.nanoTime());
+        ServerCall call = new ServerCall(request, ctx.channel().remoteAddress(), client, System.nanoTime());
         if (inFlight.size() < maxInFlight && waiting.isEmpty()) {
             admit(call);
         } else {

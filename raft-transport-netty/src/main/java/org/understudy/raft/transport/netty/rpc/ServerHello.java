@@ -3,12 +3,15 @@ package org.understudy.raft.transport.netty.rpc;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.raft.transport.netty.frame.FramePipeline;
@@ -30,12 +33,12 @@ final class ServerHello extends ChannelInboundHandlerAdapter {
     private final Duration timeout;
     private final int maxFrameBytes;
     private final int maxInFlight;
-    private final Supplier<ServerConnection> connections;
+    private final Function<X500Principal, ServerConnection> connections;
     private ScheduledFuture<?> timer;
     private boolean judged;
 
     ServerHello(String server, ConnectionLog connectionLog, Duration timeout, int maxFrameBytes, int maxInFlight,
-            Supplier<ServerConnection> connections) {
+            Function<X500Principal, ServerConnection> connections) {
         this.server = server;
         this.connectionLog = connectionLog;
         this.timeout = timeout;
@@ -73,8 +76,26 @@ final class ServerHello extends ChannelInboundHandlerAdapter {
         cancelTimer();
         ctx.writeAndFlush(RpcProtocol.accepted(maxFrameBytes, maxInFlight), ctx.voidPromise());
         FramePipeline.switchMessages(ctx.pipeline(), RpcRequest.parser());
-        ctx.pipeline().replace(this, RpcServerPipeline.CALLS, connections.get());
+        ctx.pipeline().replace(this, RpcServerPipeline.CALLS, connections.apply(verifiedClient(ctx)));
         log.debug("rpc server {}: accepted '{}' from {}", server, hello.getClient(), ctx.channel().remoteAddress());
+    }
+
+    /**
+     * The subject of the client's certificate, or null without TLS or without a client certificate
+     * (server-only TLS). The hello is read after the TLS handshake completed, and with mutual TLS
+     * that handshake fails unless the certificate chains to a trusted CA, so a subject found here
+     * has been verified.
+     */
+    private static X500Principal verifiedClient(ChannelHandlerContext ctx) {
+        SslHandler tls = ctx.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            return null;
+        }
+        try {
+            return tls.engine().getSession().getPeerPrincipal() instanceof X500Principal subject ? subject : null;
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // no client certificate
+        }
     }
 
     @Override

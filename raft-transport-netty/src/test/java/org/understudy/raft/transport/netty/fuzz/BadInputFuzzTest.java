@@ -52,7 +52,7 @@ class BadInputFuzzTest {
     private static final int CONNECTIONS = Integer.getInteger("fuzz.connections", 300);
     private static final int WARM_UP_CONNECTIONS = 40;
     private static final int PARALLEL = 24;
-    /** Longer than any server-side timeout for silent connections (1 s greeting, 2 s RPC idle). */
+    /** Longer than any server-side timeout for silent connections (1 s greeting and stalled frame, 2 s RPC idle). */
     private static final int PATIENCE_MILLIS = 8_000;
     /** Heap growth allowed across the fuzzing, after GC: far below what a per-connection leak would cost. */
     private static final long HEAP_SLACK_BYTES = 16L << 20;
@@ -114,6 +114,7 @@ class BadInputFuzzTest {
         Set<Thread> eventLoops = eventLoopThreads();
         assertThat(eventLoops).as("event loops of 3 transports and the RPC server").hasSizeGreaterThanOrEqualTo(4);
         double malformedBefore = cluster.malformedFrames();
+        double stalledBefore = cluster.stalledFrames();
 
         Traffic traffic = add(new Traffic(cluster, client));
         long start = System.nanoTime();
@@ -129,9 +130,14 @@ class BadInputFuzzTest {
         List<Outcome> all = new ArrayList<>(warmUp);
         all.addAll(outcomes); // the peer's one WARN per 10 s may have gone to the warm-up round
         assertEachCloseWasLogged(all, logs.lines(), replay);
-        long afterHandshakeOnPeers = outcomes.stream().filter(o -> isPeer(o) && o.kind().afterGreeting()).count();
+        long malformedAfterHandshakeOnPeers = outcomes.stream().filter(o -> isPeer(o) && o.kind().afterGreeting()
+                && !o.kind().endsByTimeout()).count();
         assertThat(cluster.malformedFrames() - malformedBefore).as("malformed frames counted, " + replay)
-                .isGreaterThanOrEqualTo(afterHandshakeOnPeers);
+                .isGreaterThanOrEqualTo(malformedAfterHandshakeOnPeers);
+        long stalledOnPeers = outcomes.stream().filter(o -> isPeer(o) && o.kind() == Kind.GREETING_THEN_TRUNCATED)
+                .count();
+        assertThat(cluster.stalledFrames() - stalledBefore).as("stalled frames counted, " + replay)
+                .isGreaterThanOrEqualTo(stalledOnPeers);
 
         // the real work went on during the fuzzing
         assertThat(committedDuring).as("proposals committed during %d ms of fuzzing, %s", fuzzMillis, replay).isPositive();
@@ -206,12 +212,14 @@ class BadInputFuzzTest {
     private static List<Port> ports(FuzzedCluster cluster) {
         List<Port> ports = new ArrayList<>();
         List<Kind> peerKinds = List.of(Kind.RANDOM_BYTES, Kind.TRUNCATED_FRAME, Kind.OVERSIZED_LENGTH,
-                Kind.GARBAGE_PROTOBUF, Kind.GREETING_THEN_GARBAGE, Kind.GREETING_THEN_OVERSIZED);
+                Kind.GARBAGE_PROTOBUF, Kind.GREETING_THEN_GARBAGE, Kind.GREETING_THEN_OVERSIZED,
+                Kind.GREETING_THEN_TRUNCATED);
         cluster.transports.forEach((id, t) -> ports.add(new Port("peer-" + id, t.localAddress().getPort(),
                 t.options().maxFrameBytes(), FuzzInput.frame(Handshake.newBuilder().setProtocolVersion(1)
                         .setClusterId(FuzzedCluster.CLUSTER).setFrom(99).setTo(id).setLane(LaneKind.LANE_CONTROL).build()),
                 Handshake.parser(), RaftMessage.parser(), peerKinds)));
-        // the RPC port also gets a hello followed by silence: its idle timeout must end that
+        // every port also gets a greeting followed by half a frame and silence: the peer's stalled-frame
+        // timeout and the RPC's idle timeout must end those
         ports.add(new Port("rpc", cluster.rpc.localAddress().getPort(), cluster.rpc.options().maxFrameBytes(),
                 FuzzInput.frame(RpcHello.newBuilder().setProtocolVersion(1).setClient("fuzz").build()),
                 RpcHello.parser(), RpcRequest.parser(), List.of(Kind.values())));

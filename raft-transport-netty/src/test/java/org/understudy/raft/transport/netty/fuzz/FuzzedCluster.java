@@ -29,7 +29,10 @@ import org.understudy.raft.transport.netty.rpc.RpcServerOptions;
 final class FuzzedCluster implements AutoCloseable {
     static final String CLUSTER = "fuzzed";
     static final List<Long> VOTERS = List.of(1L, 2L, 3L);
-    /** How long a peer port waits for a handshake (and the RPC port for a hello). */
+    /**
+     * How long a peer port waits for a handshake (and the RPC port for a hello), and how long a peer
+     * port holds a frame that stopped arriving midway.
+     */
     static final Duration GREETING_TIMEOUT = Duration.ofSeconds(1);
     /** How long the RPC port keeps a connection that sends nothing and has nothing in flight. */
     static final Duration RPC_IDLE_TIMEOUT = Duration.ofSeconds(2);
@@ -45,7 +48,7 @@ final class FuzzedCluster implements AutoCloseable {
         for (long id : VOTERS) {
             meters.put(id, new SimpleMeterRegistry());
             transports.put(id, new NettyTransport(NettyTransportOptions.builder(CLUSTER, id).listen("127.0.0.1", 0)
-                    .connectTimeout(GREETING_TIMEOUT).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
+                    .connectTimeout(GREETING_TIMEOUT).stalledFrameTimeout(GREETING_TIMEOUT).reconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(500))
                     .meterRegistry(meters.get(id)).build()));
         }
         for (long id : VOTERS) {
@@ -85,7 +88,15 @@ final class FuzzedCluster implements AutoCloseable {
     }
 
     double malformedFrames() {
-        return meters.values().stream().flatMap(m -> m.find("understudy.transport.frames.malformed").counters().stream())
+        return count("understudy.transport.frames.malformed");
+    }
+
+    double stalledFrames() {
+        return count("understudy.transport.frames.stalled");
+    }
+
+    private double count(String counter) {
+        return meters.values().stream().flatMap(m -> m.find(counter).counters().stream())
                 .mapToDouble(c -> c.count()).sum();
     }
 

@@ -25,9 +25,11 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.security.auth.x500.X500Principal;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,8 @@ class RpcTlsTest {
     /** Server and client share one identity, as peers do (its certificate is good for both uses). */
     private static TestPki.Identity node;
     private static TestPki.Identity intruder;
+    /** A client with its own name, to tell its certificate from the server's. */
+    private static TestPki.Identity client;
 
     private final RpcFixture fixture = new RpcFixture();
     private final AtomicInteger handled = new AtomicInteger();
@@ -64,6 +68,7 @@ class RpcTlsTest {
         pki = TestPki.create(pkiDir);
         node = pki.issue("rpc-node", "ip:127.0.0.1,dns:localhost");
         intruder = pki.selfSigned("rpc-intruder");
+        client = pki.issue("billing-client", "dns:billing.example");
     }
 
     @AfterEach
@@ -81,6 +86,32 @@ class RpcTlsTest {
         RpcClient c = fixture.client(s, b -> b.tls(tls(node).build()));
         assertThat(result(c.call("echo", bytes("over mutual TLS"), WAIT))).isEqualTo("over mutual TLS");
         assertThat(result(c.call("echo", bytes("x".repeat(200_000)), WAIT))).hasSize(200_000); // many TLS records
+    }
+
+    /** Answers with the subject the handler sees, or "none". */
+    private static final Map<String, RpcHandler> WHO_AM_I = Map.of("whoami", (ctx, request) ->
+            CompletableFuture.completedFuture(bytes(ctx.peerPrincipal()
+                    .map(X500Principal::getName).orElse("none"))));
+
+    @Test
+    void withMutualTlsTheHandlerSeesTheClientsVerifiedCertificateSubject() throws Exception {
+        RpcServer s = fixture.server(b -> b.tls(tls(node).build()), WHO_AM_I);
+        RpcClient billing = fixture.client(s, b -> b.tls(tls(client).build()));
+        RpcClient peer = fixture.client(s, b -> b.tls(tls(node).build()));
+
+        assertThat(result(billing.call("whoami", bytes(""), WAIT))).isEqualTo("CN=billing-client");
+        assertThat(result(peer.call("whoami", bytes(""), WAIT))).isEqualTo("CN=rpc-node");
+    }
+
+    @Test
+    void withoutMutualTlsThereIsNoClientPrincipal() throws Exception {
+        RpcServer serverOnly = fixture.server(b -> b.tls(tls(node).mutualTls(false).build()), WHO_AM_I);
+        RpcClient overTls = fixture.client(serverOnly, b -> b.tls(tls(client).build()));
+        assertThat(result(overTls.call("whoami", bytes(""), WAIT))).isEqualTo("none");
+
+        RpcServer plain = fixture.server(b -> b, WHO_AM_I);
+        RpcClient overTcp = fixture.client(plain, b -> b);
+        assertThat(result(overTcp.call("whoami", bytes(""), WAIT))).isEqualTo("none");
     }
 
     @Test
