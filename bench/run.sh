@@ -3,7 +3,7 @@
 #
 #   bench/run.sh storage-quick [extra JMH options]   ~5 min: batch 256 (64 B and 1 KiB) + open time
 #   bench/run.sh storage       [extra JMH options]   the full storage matrix (~20 min)
-#   bench/run.sh transport-quick [extra JMH options] ~2.5 min: transport latency + throughput, 64 B and 16 KiB
+#   bench/run.sh transport-quick [extra JMH options] ~4 min: transport latency + throughput, 64 B and 16 KiB
 #   bench/run.sh transport     [extra JMH options]   the same with 2 forks and longer iterations (~10 min)
 #
 # Results: bench/target/<mode>.json (JMH) and bench/target/<mode>.md (machine, command, tables,
@@ -37,7 +37,7 @@ case "$mode" in
     selection=("$STORAGE.")
     report=$STORAGE.StorageRatioReport ;;
   transport-quick)
-    selection=(-f 1 -wi 2 -w 2s -i 3 -r 3s "$TRANSPORT.")
+    selection=(-f 1 -wi 2 -w 2s -i 8 -r 2s "$TRANSPORT.")
     report=$TRANSPORT.TransportRatioReport ;;
   transport)
     selection=("$TRANSPORT.")
