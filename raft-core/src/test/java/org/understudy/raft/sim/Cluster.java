@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.understudy.raft.core.EntryId;
@@ -23,6 +24,7 @@ import org.understudy.raft.proto.Entry;
 import org.understudy.raft.proto.MessageType;
 import org.understudy.raft.proto.RaftMessage;
 import org.understudy.raft.proto.SnapshotMetadata;
+import org.understudy.raft.spi.StateMachine;
 
 import com.google.protobuf.ByteString;
 
@@ -47,6 +49,8 @@ public final class Cluster {
     private final Map<Long, Integer> sides = new HashMap<>();
     private final java.util.Set<Long> held = new java.util.HashSet<>();
     private final List<Predicate<RaftMessage>> dropRules = new ArrayList<>();
+    private final java.util.Set<Long> slowSnapshots = new java.util.HashSet<>();
+    private final List<Envelope> parkedSnapshots = new ArrayList<>();
     private final List<Sent> sent = new ArrayList<>();
     private final SafetyChecker checker;
     private final UnaryOperator<RaftConfig.Builder> tweak;
@@ -54,11 +58,15 @@ public final class Cluster {
     private final SimNode.Outbox outbox;
     private final SimObserver observer;
     private final Map<Long, List<ReadState>> readStates = new HashMap<>();
+    private final LongFunction<? extends StateMachine<?>> application;
     private long round;
 
-    private Cluster(List<Long> voters, List<Long> learners, UnaryOperator<RaftConfig.Builder> tweak, int snapshotEvery) {
-        this.tweak = tweak;
-        this.snapshotEvery = snapshotEvery;
+    private Cluster(Builder b) {
+        List<Long> voters = b.voters;
+        List<Long> learners = b.learners;
+        this.tweak = b.tweak;
+        this.snapshotEvery = b.snapshotEvery;
+        this.application = b.application;
         this.checker = new SafetyChecker(() -> "cluster round " + round + ": " + describe());
         // The checker sees everything; the cluster also keeps the read states for the tests.
         SimObserver reads = new SimObserver() {
@@ -69,7 +77,8 @@ public final class Cluster {
                 readStates.computeIfAbsent(node.id(), k -> new ArrayList<>()).addAll(states);
             }
         };
-        this.observer = SimObserver.both(checker, reads);
+        SimObserver own = SimObserver.both(checker, reads);
+        this.observer = b.observer == null ? own : SimObserver.both(own, b.observer);
         this.outbox = (from, env) -> {
             sent.add(new Sent(round, env.message()));
             wire.add(env);
@@ -77,7 +86,7 @@ public final class Cluster {
         List<Long> founders = new ArrayList<>(voters);
         founders.addAll(learners);
         for (long id : founders) {
-            nodes.put(id, SimNode.founder(config(id), voters, learners, snapshotEvery, observer, outbox));
+            nodes.put(id, SimNode.founder(config(id), voters, learners, snapshotEvery, observer, outbox, application));
         }
     }
 
@@ -96,6 +105,8 @@ public final class Cluster {
         private List<Long> learners = List.of();
         private UnaryOperator<RaftConfig.Builder> tweak = b -> b;
         private int snapshotEvery;
+        private LongFunction<? extends StateMachine<?>> application;
+        private SimObserver observer;
 
         public Builder voters(long... ids) {
             voters = Arrays.stream(ids).boxed().toList();
@@ -118,8 +129,28 @@ public final class Cluster {
             return this;
         }
 
+        /**
+         * Runs an application on every node, founders and joiners: {@code factory} creates a node's
+         * instance (given its id) for each of its lives; see {@link SimNode}. A founder's first
+         * instance is written into the founding snapshot, so it should hold the founding state.
+         */
+        public Builder application(LongFunction<? extends StateMachine<?>> factory) {
+            this.application = factory;
+            return this;
+        }
+
+        /**
+         * Also tells {@code extra} everything the nodes report, after the safety checker. It is
+         * called in the middle of a node's Ready handling: it must only record, never call back
+         * into the cluster.
+         */
+        public Builder observer(SimObserver extra) {
+            this.observer = extra;
+            return this;
+        }
+
         public Cluster build() {
-            return new Cluster(voters, learners, tweak, snapshotEvery);
+            return new Cluster(this);
         }
     }
 
@@ -160,6 +191,10 @@ public final class Cluster {
     private void deliver(Envelope env) {
         SimNode to = nodes.get(env.to());
         RaftMessage m = env.message();
+        if (m.getType() == MessageType.MSG_SNAPSHOT && slowSnapshots.contains(env.to())) {
+            parkedSnapshots.add(env); // still streaming: neither delivered nor reported yet
+            return;
+        }
         boolean lost = to == null || !to.isUp() || side(env.from()) != side(env.to())
                 || dropRules.stream().anyMatch(r -> r.test(m));
         SimNode from = nodes.get(env.from());
@@ -257,6 +292,28 @@ public final class Cluster {
         stabilize();
     }
 
+    /**
+     * Makes snapshot transfers to {@code id} slow: its {@code MSG_SNAPSHOT}s are parked, neither
+     * delivered nor reported to the sender, until {@link #releaseSnapshots}, so the sender sees a
+     * snapshot in flight (what a runtime streaming a large snapshot in chunks shows for a while).
+     */
+    public void delaySnapshots(long id) {
+        slowSnapshots.add(id);
+    }
+
+    /** Delivers the parked snapshots to {@code id} (in order) and stops parking new ones; stabilizes. */
+    public void releaseSnapshots(long id) {
+        slowSnapshots.remove(id);
+        parkedSnapshots.removeIf(env -> {
+            if (env.to() == id) {
+                wire.add(env);
+                return true;
+            }
+            return false;
+        });
+        stabilize();
+    }
+
     /** Removes every partition and drop rule. */
     public void heal() {
         sides.clear();
@@ -291,7 +348,7 @@ public final class Cluster {
         if (nodes.containsKey(id)) {
             throw new IllegalArgumentException("node " + id + " exists");
         }
-        SimNode n = SimNode.joiner(config(id), snapshotEvery, observer, outbox);
+        SimNode n = SimNode.joiner(config(id), snapshotEvery, observer, outbox, application);
         nodes.put(id, n);
         return n;
     }

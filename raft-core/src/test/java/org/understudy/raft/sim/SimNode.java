@@ -2,23 +2,30 @@ package org.understudy.raft.sim;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.understudy.raft.core.Bootstrap;
 import org.understudy.raft.core.RaftConfig;
 import org.understudy.raft.core.RaftCore;
 import org.understudy.raft.core.Ready;
+import org.understudy.raft.core.confchange.ConfChangeException;
+import org.understudy.raft.core.confchange.ConfChanger;
 import org.understudy.raft.memory.MemoryLogStorage;
 import org.understudy.raft.memory.MemorySnapshotStore;
 import org.understudy.raft.proto.ConfChange;
+import org.understudy.raft.proto.ConfState;
 import org.understudy.raft.proto.Entry;
 import org.understudy.raft.proto.EntryType;
 import org.understudy.raft.proto.MessageType;
 import org.understudy.raft.proto.RaftMessage;
 import org.understudy.raft.proto.SnapshotMetadata;
 import org.understudy.raft.spi.SnapshotStore;
+import org.understudy.raft.spi.StateMachine;
 
 /**
  * One simulated member: a {@link RaftCore} with in-memory storage, a {@link SimStateMachine} and
@@ -40,6 +47,15 @@ import org.understudy.raft.spi.SnapshotStore;
  * of its state machine and compacts its log to the <em>previous</em> snapshot, so a trailing
  * window of entries stays available for replication while lagging peers get snapshots.
  *
+ * <p>Application: optionally a node also runs a real {@link StateMachine} beside its digest (see
+ * {@link #founder(RaftConfig, Collection, Collection, int, SimObserver, Outbox, LongFunction)}), fed
+ * exactly as the runtime's apply thread feeds one: {@code apply} for normal entries,
+ * {@code applyConfChange} with the configuration that results at that index, and its
+ * {@code snapshot}/{@code restore} bytes stored after the digest's in every snapshot, so an
+ * application goes through founding, snapshots, snapshot installs and crash-restarts like in a
+ * {@code RaftNode}. Each life of the node gets a fresh instance from the factory (a crash loses
+ * memory), restored from the newest snapshot.
+ *
  * <p>Not thread-safe: the simulator drives everything from one thread.
  */
 public final class SimNode {
@@ -55,6 +71,8 @@ public final class SimNode {
     private final int snapshotEvery;
     private final SimObserver observer;
     private final Outbox outbox;
+    /** Creates this node's application for each life, or {@code null} for none. */
+    private final LongFunction<? extends StateMachine<?>> applicationFactory;
 
     private MemoryLogStorage log;
     private MemorySnapshotStore snapshots;
@@ -67,9 +85,14 @@ public final class SimNode {
     private long snapshotsInstalled;
     private long snapshotsTaken;
     private Consumer<String> tracer;
+    /** The current life's application (kept after a crash until the restart replaces it), or null. */
+    private StateMachine<?> application;
+    /** The configuration at the application's applied index (what its next applyConfChange builds on). */
+    private ConfState applicationConf = ConfState.getDefaultInstance();
 
     private SimNode(long id, RaftConfig config, int snapshotEvery, SimObserver observer, Outbox outbox,
-            MemoryLogStorage log, MemorySnapshotStore snapshots) {
+            MemoryLogStorage log, MemorySnapshotStore snapshots,
+            LongFunction<? extends StateMachine<?>> applicationFactory) {
         if (config.id() != id) {
             throw new IllegalArgumentException("config id " + config.id() + " != node id " + id);
         }
@@ -80,6 +103,7 @@ public final class SimNode {
         this.outbox = outbox;
         this.log = log;
         this.snapshots = snapshots;
+        this.applicationFactory = applicationFactory;
     }
 
     /**
@@ -89,22 +113,48 @@ public final class SimNode {
      */
     public static SimNode founder(RaftConfig config, Collection<Long> voters, Collection<Long> learners,
             int snapshotEvery, SimObserver observer, Outbox outbox) {
+        return founder(config, voters, learners, snapshotEvery, observer, outbox, null);
+    }
+
+    /**
+     * A founding member running an application: like a {@code RaftNode} founding a cluster, the
+     * founding snapshot holds the state of a fresh application from {@code applicationFactory}
+     * (which, for a founder, should hold the founding state), and the node then starts by
+     * restoring another fresh instance from that snapshot.
+     *
+     * @param applicationFactory creates the node's application (given the node id) for each life,
+     *     or {@code null} for none
+     */
+    public static SimNode founder(RaftConfig config, Collection<Long> voters, Collection<Long> learners,
+            int snapshotEvery, SimObserver observer, Outbox outbox,
+            LongFunction<? extends StateMachine<?>> applicationFactory) {
         MemoryLogStorage log = new MemoryLogStorage();
         MemorySnapshotStore snapshots = new MemorySnapshotStore();
         SnapshotMetadata founding = Bootstrap.initialSnapshot(voters, learners);
-        writeSnapshot(snapshots, founding, SimStateMachine.bootstrapData(founding));
+        ByteString data = SimStateMachine.bootstrapData(founding);
+        if (applicationFactory != null) {
+            data = data.concat(snapshotOf(applicationFactory.apply(config.id())));
+        }
+        writeSnapshot(snapshots, founding, data);
         log.compactPrefix(founding);
         log.setHardState(Bootstrap.initialHardState());
         log.sync();
-        SimNode node = new SimNode(config.id(), config, snapshotEvery, observer, outbox, log, snapshots);
+        SimNode node = new SimNode(config.id(), config, snapshotEvery, observer, outbox, log, snapshots,
+                applicationFactory);
         node.start();
         return node;
     }
 
     /** A member joining an existing cluster: empty storage, started, waiting to be contacted. */
     public static SimNode joiner(RaftConfig config, int snapshotEvery, SimObserver observer, Outbox outbox) {
+        return joiner(config, snapshotEvery, observer, outbox, null);
+    }
+
+    /** A joining member running an application ({@code null}: none); see {@link #founder}. */
+    public static SimNode joiner(RaftConfig config, int snapshotEvery, SimObserver observer, Outbox outbox,
+            LongFunction<? extends StateMachine<?>> applicationFactory) {
         SimNode node = new SimNode(config.id(), config, snapshotEvery, observer, outbox,
-                new MemoryLogStorage(), new MemorySnapshotStore());
+                new MemoryLogStorage(), new MemorySnapshotStore(), applicationFactory);
         node.start();
         return node;
     }
@@ -116,11 +166,15 @@ public final class SimNode {
         incarnation++;
         SnapshotMetadata applied = SnapshotMetadata.getDefaultInstance();
         stateMachine = SimStateMachine.empty();
+        application = applicationFactory == null ? null : applicationFactory.apply(id);
+        applicationConf = ConfState.getDefaultInstance();
         var reader = snapshots.openLatest();
         if (reader.isPresent()) {
             try (SnapshotStore.Reader r = reader.get()) {
                 applied = r.metadata();
-                stateMachine.restore(applied, r.read(0, Math.toIntExact(r.size())));
+                ByteString data = r.read(0, Math.toIntExact(r.size()));
+                stateMachine.restore(applied, data);
+                restoreApplication(applied, data);
             }
             newestOwnSnapshot = applied;
         }
@@ -244,13 +298,55 @@ public final class SimNode {
     private void apply(Entry e) {
         stateMachine.apply(e);
         if (e.getType() == EntryType.ENTRY_CONF_CHANGE) {
+            ConfChange change;
             try {
-                ConfChange.parseFrom(e.getData());
+                change = ConfChange.parseFrom(e.getData());
             } catch (InvalidProtocolBufferException ex) {
                 throw new IllegalStateException("conf-change entry " + e.getIndex() + " is not a ConfChange", ex);
             }
+            if (application != null) {
+                // As the runtime's apply thread does: the configuration at this very index.
+                try {
+                    applicationConf = ConfChanger.next(applicationConf, change);
+                } catch (ConfChangeException ex) {
+                    throw new IllegalStateException("node " + id + ": committed conf change at " + e.getIndex()
+                            + " cannot be applied to " + SimFormat.describe(applicationConf), ex);
+                }
+                application.applyConfChange(e.getIndex(), change, applicationConf);
+            }
+        } else if (application != null) {
+            application.apply(e);
         }
         observer.applied(this, e, stateMachine.digest());
+    }
+
+    /** The application's snapshot bytes (empty without one). */
+    private ByteString applicationSnapshot() {
+        return application == null ? ByteString.EMPTY : snapshotOf(application);
+    }
+
+    private static ByteString snapshotOf(StateMachine<?> app) {
+        ByteString.Output out = ByteString.newOutput();
+        try {
+            app.snapshot(out);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("the application failed to write a snapshot", ex);
+        }
+        return out.toByteString();
+    }
+
+    /** Restores the application from the bytes after the digest's in a snapshot's data. */
+    private void restoreApplication(SnapshotMetadata meta, ByteString data) {
+        if (application == null) {
+            return;
+        }
+        try {
+            application.restore(data.substring(SimStateMachine.SNAPSHOT_BYTES).newInput());
+        } catch (IOException ex) {
+            throw new UncheckedIOException("node " + id + ": the application failed to restore the snapshot at "
+                    + meta.getIndex(), ex);
+        }
+        applicationConf = meta.getConfState();
     }
 
     private void installSnapshot(SnapshotMetadata meta) {
@@ -262,6 +358,7 @@ public final class SimNode {
         writeSnapshot(snapshots, meta, received.snapshotData());
         log.compactPrefix(meta);
         stateMachine.restore(meta, received.snapshotData());
+        restoreApplication(meta, received.snapshotData());
         newestOwnSnapshot = meta;
         snapshotsInstalled++;
         receivedSnapshots.headMap(meta.getIndex(), true).clear();
@@ -320,7 +417,7 @@ public final class SimNode {
                 .setTerm(stateMachine.appliedTerm())
                 .setConfState(core.confState())
                 .build();
-        writeSnapshot(snapshots, meta, stateMachine.snapshotData());
+        writeSnapshot(snapshots, meta, stateMachine.snapshotData().concat(applicationSnapshot()));
         newestOwnSnapshot = meta;
         snapshotsTaken++;
         if (tracer != null) {
@@ -437,6 +534,14 @@ public final class SimNode {
 
     public SimStateMachine stateMachine() {
         return stateMachine;
+    }
+
+    /**
+     * The application of this node's current life (after a crash: of the life that crashed, until
+     * the restart replaces it), or {@code null} if the node runs none.
+     */
+    public StateMachine<?> application() {
+        return application;
     }
 
     public int incarnation() {

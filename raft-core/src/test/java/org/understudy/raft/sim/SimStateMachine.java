@@ -17,6 +17,9 @@ import org.understudy.raft.proto.SnapshotMetadata;
  * otherwise, which the simulator reports as a core bug).
  */
 public final class SimStateMachine {
+    /** The size of {@link #snapshotData()}; a {@link SimNode}'s application data follows it in a snapshot. */
+    public static final int SNAPSHOT_BYTES = 32;
+
     private long appliedIndex;
     private long appliedTerm;
     private long digest;
@@ -55,7 +58,7 @@ public final class SimStateMachine {
 
     /** The whole state as snapshot data. */
     public ByteString snapshotData() {
-        ByteBuffer b = ByteBuffer.allocate(32);
+        ByteBuffer b = ByteBuffer.allocate(SNAPSHOT_BYTES);
         b.putLong(appliedIndex).putLong(appliedTerm).putLong(digest).putLong(commands);
         return ByteString.copyFrom(b.array());
     }

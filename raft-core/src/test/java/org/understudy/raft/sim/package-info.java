@@ -15,7 +15,10 @@
  *       a failing one: {@code mvn -o -pl raft-core test -Dtest=SimulationTest -Dsim.seed=S
  *       -Dsim.steps=N} (add {@code -Dsim.trace=true} for an event-by-event trace).
  *   <li>{@link org.understudy.raft.sim.Cluster}: a small synchronous cluster for scenario tests
- *       (deliver until quiet, tick rounds, partitions, drop rules, dead addresses, held nodes).
+ *       (deliver until quiet, tick rounds, partitions, drop rules, dead addresses, held nodes);
+ *       {@code Cluster.Builder.application} runs a real {@link org.understudy.raft.spi.StateMachine}
+ *       on every node (through founding, snapshots, installs and restarts, as in a {@code RaftNode})
+ *       and {@code Cluster.Builder.observer} lets a test watch what the nodes report.
  * </ul>
  *
  * A seed reproduces a run only with the same code: any change to the core or to the simulator's

@@ -1,0 +1,90 @@
+package org.understudy.membership.service;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.understudy.membership.proto.Member;
+import org.understudy.membership.registry.MemberRegistry;
+import org.understudy.raft.core.CoreStatus;
+import org.understudy.raft.core.PeerProgress;
+
+/**
+ * The service's Micrometer meters (none when no registry is given):
+ * <ul>
+ *   <li>{@code understudy.membership.promotions{result=ok|refused|failed}} — operator, automatic and replace promotions;</li>
+ *   <li>{@code understudy.membership.auto_promotions}, {@code understudy.membership.failovers};</li>
+ *   <li>{@code understudy.membership.learner.lag{member}} — entries behind the leader, per learner (leader only);</li>
+ *   <li>{@code understudy.membership.stale_learners} — learners reported stale right now.</li>
+ * </ul>
+ */
+final class MembershipMetrics {
+
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> promotions = new ConcurrentHashMap<>();
+    private final Counter autoPromotions;
+    private final Counter failovers;
+    private final MultiGauge learnerLag;
+    private final AtomicInteger stale = new AtomicInteger();
+
+    MembershipMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        if (registry == null) {
+            autoPromotions = null;
+            failovers = null;
+            learnerLag = null;
+            return;
+        }
+        autoPromotions = Counter.builder("understudy.membership.auto_promotions")
+                .description("learners promoted by the auto-promotion policy").register(registry);
+        failovers = Counter.builder("understudy.membership.failovers")
+                .description("voters replaced by a standby learner").register(registry);
+        learnerLag = MultiGauge.builder("understudy.membership.learner.lag")
+                .description("entries a learner is behind the leader (reported by the leader)").register(registry);
+        Gauge.builder("understudy.membership.stale_learners", stale, AtomicInteger::get)
+                .description("learners not heard from for staleLearnerAfterMillis").register(registry);
+    }
+
+    void promotion(String result) {
+        if (registry != null) {
+            promotions.computeIfAbsent(result, r -> Counter.builder("understudy.membership.promotions")
+                    .description("promotion attempts by outcome").tag("result", r).register(registry)).increment();
+        }
+    }
+
+    void autoPromotion() {
+        if (autoPromotions != null) {
+            autoPromotions.increment();
+        }
+    }
+
+    void failover() {
+        if (failovers != null) {
+            failovers.increment();
+        }
+    }
+
+    void staleLearners(int count) {
+        stale.set(count);
+    }
+
+    void learnerLags(CoreStatus leader, MemberRegistry members) {
+        if (learnerLag == null) {
+            return;
+        }
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        for (Member m : members.learners()) {
+            PeerProgress p = leader.progress().get(m.getId());
+            if (p != null) {
+                long lag = p.lag();
+                rows.add(MultiGauge.Row.of(Tags.of("member", Long.toUnsignedString(m.getId())), lag));
+            }
+        }
+        learnerLag.register(rows, true);
+    }
+}
