@@ -35,10 +35,12 @@ import org.understudy.raft.storage.DataDirectory;
  * {@code IDENTITY} file ({@link DataDirectory}) names the cluster, node, engine and format version.
  *
  * <h2>In memory</h2>
- * The Raft-index-to-queue-index table of the live entries ({@link PositionTable}, 8 bytes per
- * live entry), the terms as runs ({@link TermRuns}), and the newest entries up to
- * {@link StorageOptions#entryCacheBytes()} ({@link EntryCache}). Entries are otherwise read from
- * the memory-mapped files. On open, {@link LogReplay} rebuilds the tables from every record.
+ * The table from Raft index to record position (segment and byte offset) of the live entries
+ * ({@link PositionTable}, 8 bytes per live entry), the terms as runs ({@link TermRuns}), and the
+ * newest entries up to {@link StorageOptions#entryCacheBytes()} ({@link EntryCache}). Entries are
+ * otherwise read straight from read-only mappings of the segment files ({@link MappedSegments}),
+ * their checksums checked on every read. On open, {@link LogReplay} rebuilds the tables from
+ * every record.
  *
  * <h2>Segments and compaction</h2>
  * The queue rolls to a new segment file once the current one exceeds
@@ -226,29 +228,21 @@ public final class ChronicleLogStorage implements LogStorage {
             }
             List<Entry> out = new ArrayList<>((int) Math.min(hi - lo, 256));
             long bytes = 0;
-            LogQueue.ReadCursor cursor = null;
             CRC32C crc = null;
-            try {
-                for (long i = lo; i < hi; i++) {
-                    Entry e = cache.get(i);
-                    if (e == null) {
-                        if (cursor == null) {
-                            cursor = queue.borrow();
-                            crc = new CRC32C();
-                        }
-                        e = readEntry(cursor, crc, i);
+            for (long i = lo; i < hi; i++) {
+                Entry e = cache.get(i);
+                if (e == null) {
+                    if (crc == null) {
+                        crc = new CRC32C();
                     }
-                    bytes += e.getSerializedSize();
-                    // The first entry is returned whatever its size, so a caller always makes progress.
-                    if (!out.isEmpty() && bytes > maxBytes) {
-                        break;
-                    }
-                    out.add(e);
+                    e = readEntry(crc, i);
                 }
-            } finally {
-                if (cursor != null) {
-                    queue.release(cursor);
+                bytes += e.getSerializedSize();
+                // The first entry is returned whatever its size, so a caller always makes progress.
+                if (!out.isEmpty() && bytes > maxBytes) {
+                    break;
                 }
+                out.add(e);
             }
             return Collections.unmodifiableList(out);
         } finally {
@@ -256,21 +250,26 @@ public final class ChronicleLogStorage implements LogStorage {
         }
     }
 
-    /** Reads and checks entry {@code index} from the queue; the caller holds the read lock. */
-    private Entry readEntry(LogQueue.ReadCursor cursor, CRC32C crc, long index) {
-        long queueIndex = positions.get(index);
-        byte[] bytes = cursor.read(queueIndex);
-        if (bytes == null) {
-            throw new StorageException(Kind.CORRUPT, "entry " + index + " (queue index " + Long.toHexString(queueIndex)
-                    + ") is missing from " + dir);
+    /**
+     * Reads and checks entry {@code index} from its segment file's mapping; the caller holds the
+     * read lock, which keeps the mappings from being unmapped meanwhile (see {@link #sync()}).
+     */
+    private Entry readEntry(CRC32C crc, long index) {
+        long position = positions.get(index);
+        byte[] bytes;
+        try {
+            bytes = queue.read(position);
+        } catch (StorageException e) {
+            throw new StorageException(e.kind(), "cannot read entry " + index + " of " + dir + ": " + e.getMessage(), e);
         }
         String problem = LogRecord.checkOwned(bytes, crc);
         if (problem == null && (LogRecord.typeCode(bytes) != RecordType.ENTRY.code || LogRecord.a(bytes) != index)) {
             problem = "it is not the record of entry " + index;
         }
         if (problem != null) {
-            throw new StorageException(Kind.CORRUPT, "entry " + index + " at queue index " + Long.toHexString(queueIndex)
-                    + " in " + dir + " is damaged: " + problem);
+            throw new StorageException(Kind.CORRUPT, "entry " + index + " (the record at " + queue.describe(position)
+                    + ") is damaged: " + problem + ". Restore this node's log directory from a backup, or remove it and let the"
+                    + " node catch up from the leader");
         }
         return LogRecord.entryOwning(bytes);
     }
@@ -418,7 +417,7 @@ public final class ChronicleLogStorage implements LogStorage {
         } finally {
             lock.writeLock().unlock();
         }
-        int firstLive = positions.isEmpty() ? queue.currentCycle() : LogQueue.cycleOf(positions.get(positions.first()));
+        int firstLive = positions.isEmpty() ? queue.currentCycle() : RecordPosition.cycle(positions.get(positions.first()));
         releaseBefore = Math.max(releaseBefore, firstLive);
     }
 
@@ -433,6 +432,15 @@ public final class ChronicleLogStorage implements LogStorage {
         if (releaseBefore != Integer.MIN_VALUE) {
             int before = releaseBefore;
             releaseBefore = Integer.MIN_VALUE;
+            // Readers map segment files; unmap those first (so deleting them frees their space), with
+            // the write lock keeping every reader out: touching an unmapped buffer crashes the JVM.
+            // No later read asks for them: every live entry is in segment `before` or later.
+            lock.writeLock().lock();
+            try {
+                queue.releaseMappingsBefore(before);
+            } finally {
+                lock.writeLock().unlock();
+            }
             try {
                 int deleted = queue.deleteSegmentsBefore(before);
                 LOG.debug("{}: deleted {} compacted segment file(s)", dir, deleted);
@@ -535,6 +543,31 @@ public final class ChronicleLogStorage implements LogStorage {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    /** The segment file holding entry {@code index}'s record (a live entry). */
+    Path recordFile(long index) {
+        lock.readLock().lock();
+        try {
+            return queue.segmentFile(RecordPosition.cycle(positions.get(index)));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The byte offset of entry {@code index}'s record body in {@link #recordFile}. */
+    long recordOffset(long index) {
+        lock.readLock().lock();
+        try {
+            return RecordPosition.offset(positions.get(index));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The segment file windows the readers have mapped (live and replaced ones). */
+    int mappedWindows() {
+        return queue.mappedWindows();
     }
 
     /** The segment the writer is in. */

@@ -10,9 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedDeque;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
 import net.openhft.chronicle.queue.ExcerptAppender;
@@ -28,10 +25,12 @@ import org.understudy.raft.storage.DataDirectory;
 
 /**
  * The Chronicle queue under the log: appending records, rolling segments by size, syncing,
- * reading records by queue index, and deleting whole segments.
+ * reading records by {@link RecordPosition}, and deleting whole segments.
  *
  * <p>Appends, rolls, syncs and deletions come from the one writer thread; reads from any thread,
- * each through a tailer borrowed from a pool (Chronicle tailers are single-threaded objects).
+ * straight from read-only mappings of the segment files ({@link MappedSegments}), not through
+ * Chronicle tailers: Chronicle only finds a record by walking its index, which made a random read
+ * cost ~100× a mapped one. Replay, which reads every record in order, uses a tailer.
  *
  * <h2>Durability</h2>
  * The queue is written through a memory mapping. {@link #sync()} calls {@code fdatasync} on the
@@ -75,11 +74,8 @@ final class LogQueue implements AutoCloseable {
     private boolean unsynced;
     private boolean directoryUnsynced;
 
-    // Readers' tailers. A deletion bumps the generation; older tailers are closed instead of reused,
-    // so no idle tailer keeps a deleted file mapped (its disk space is freed only once unmapped).
-    private final ConcurrentLinkedDeque<ReadCursor> idle = new ConcurrentLinkedDeque<>();
-    private final Set<ReadCursor> cursors = ConcurrentHashMap.newKeySet();
-    private volatile int generation;
+    // Readers' mappings of the segment files.
+    private final MappedSegments segments = new MappedSegments(this::segmentFile);
 
     private LogQueue(Path dir, ChronicleLogSettings settings) {
         this.dir = dir;
@@ -116,14 +112,16 @@ final class LogQueue implements AutoCloseable {
 
     // ------------------------------------------------------------------ writing (one thread)
 
-    /** Appends one record; returns its queue index. */
+    /** Appends one record; returns its {@link RecordPosition}. */
     long append(LogRecord record) {
+        long body;
         try (DocumentContext dc = appender.writingDocument()) {
             try {
                 Bytes<?> bytes = dc.wire().bytes();
                 advisor.advise(bytes.bytesStore());
+                body = bytes.writePosition(); // a file offset: Chronicle's bytes span the whole segment file
                 if (segmentBase < 0) {
-                    segmentBase = bytes.writePosition();
+                    segmentBase = body;
                 }
                 bytes.write(record.bytes(), 0, record.length());
                 segmentPosition = bytes.writePosition();
@@ -132,12 +130,12 @@ final class LogQueue implements AutoCloseable {
                 throw e;
             }
         }
-        long index = appender.lastIndexAppended();
+        int cycle = cycleOf(appender.lastIndexAppended());
         if (segmentChannelCycle != clock.cycle()) {
             openSegmentChannel();
         }
         unsynced = true;
-        return index;
+        return RecordPosition.of(cycle, body);
     }
 
     /** Whether the current segment has reached its size; the writer then calls {@link #startNextSegment()}. */
@@ -248,11 +246,6 @@ final class LogQueue implements AutoCloseable {
         }
         if (deleted > 0) {
             queue.refreshDirectoryListing();
-            generation++;
-            ReadCursor cursor;
-            while ((cursor = idle.poll()) != null) {
-                retire(cursor);
-            }
             DataDirectory.syncDirectory(dir);
         }
         return deleted;
@@ -260,30 +253,31 @@ final class LogQueue implements AutoCloseable {
 
     // ------------------------------------------------------------------ reading (any thread)
 
-    /** A tailer for one reader at a time; give it back with {@link #release}. */
-    ReadCursor borrow() {
-        ReadCursor cursor = idle.poll();
-        if (cursor != null) {
-            return cursor;
-        }
-        ExcerptTailer tailer = queue.createTailer();
-        tailer.singleThreadedCheckDisabled(true); // pooled: used by one thread at a time, not always the same
-        cursor = new ReadCursor(tailer, generation);
-        cursors.add(cursor);
-        return cursor;
+    /**
+     * The body of the record at {@code position} (see {@link MappedSegments#read}); the caller
+     * keeps {@link #releaseMappingsBefore} and {@link #close} from running meanwhile.
+     */
+    byte[] read(long position) {
+        return segments.read(position);
     }
 
-    void release(ReadCursor cursor) {
-        if (cursor.generation != generation) {
-            retire(cursor);
-        } else {
-            idle.push(cursor);
-        }
+    /** "byte B of FILE" for the record at {@code position}. */
+    String describe(long position) {
+        return segments.describe(position);
     }
 
-    private void retire(ReadCursor cursor) {
-        cursors.remove(cursor);
-        cursor.tailer.close();
+    /**
+     * Unmaps the readers' mappings of the segments before {@code cycle} (so that deleting their
+     * files frees the space) and mappings replaced by larger ones. The caller guarantees that no
+     * read is in progress and that no later read asks for those segments.
+     */
+    int releaseMappingsBefore(int cycle) {
+        return segments.releaseBefore(cycle);
+    }
+
+    /** Mapped windows, for tests. */
+    int mappedWindows() {
+        return segments.mappedWindows();
     }
 
     /** A new tailer at the start of the queue, for replay; the caller closes it. */
@@ -296,11 +290,7 @@ final class LogQueue implements AutoCloseable {
     @Override
     public void close() {
         closeSegmentChannel();
-        for (ReadCursor cursor : cursors) {
-            cursor.tailer.close();
-        }
-        cursors.clear();
-        idle.clear();
+        segments.close();
         appender.close();
         queue.close();
     }
@@ -312,59 +302,5 @@ final class LogQueue implements AutoCloseable {
     static Kind kindOf(IOException e) {
         String message = String.valueOf(e.getMessage());
         return message.contains("No space left") || message.contains("Disk quota exceeded") ? Kind.DISK_FULL : Kind.IO;
-    }
-
-    /** A pooled tailer and what it last read, so that sequential reads need no index lookup. */
-    static final class ReadCursor {
-        final ExcerptTailer tailer;
-        final int generation;
-        private static final int MAX_SKIP = 64;
-        private long nextIndex = Long.MIN_VALUE;
-
-        ReadCursor(ExcerptTailer tailer, int generation) {
-            this.tailer = tailer;
-            this.generation = generation;
-        }
-
-        /**
-         * The bytes of the record at {@code queueIndex}, or {@code null} when the queue has no
-         * such record (its segment was deleted meanwhile).
-         */
-        byte[] read(long queueIndex) {
-            boolean sameCycle = nextIndex != Long.MIN_VALUE && cycleOf(nextIndex) == cycleOf(queueIndex);
-            long gap = queueIndex - nextIndex;
-            if (sameCycle && gap >= 0 && gap <= MAX_SKIP) {
-                // Just after the previous record: step over the few records in between (hard
-                // states, markers) rather than look the index up.
-                byte[] record = readNext(queueIndex);
-                if (record != null) {
-                    return record;
-                }
-            }
-            if (!tailer.moveToIndex(queueIndex)) {
-                nextIndex = Long.MIN_VALUE;
-                return null;
-            }
-            return readNext(queueIndex);
-        }
-
-        private byte[] readNext(long queueIndex) {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent() || dc.index() > queueIndex) {
-                        nextIndex = Long.MIN_VALUE;
-                        return null;
-                    }
-                    if (dc.index() < queueIndex) {
-                        continue;
-                    }
-                    Bytes<?> bytes = dc.wire().bytes();
-                    byte[] record = new byte[(int) bytes.readRemaining()];
-                    bytes.read(record);
-                    nextIndex = queueIndex + 1;
-                    return record;
-                }
-            }
-        }
     }
 }

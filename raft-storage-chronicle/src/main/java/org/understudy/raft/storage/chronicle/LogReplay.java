@@ -190,7 +190,7 @@ final class LogReplay {
                     + compactedTo.getIndex() + " whose last index is " + lastIndex);
         }
         positions.truncateFrom(index);
-        positions.append(index, queueIndex);
+        positions.append(index, RecordPosition.of(LogQueue.cycleOf(queueIndex), position));
         terms.truncateFrom(index);
         terms.append(index, record.b());
         lastIndex = index;

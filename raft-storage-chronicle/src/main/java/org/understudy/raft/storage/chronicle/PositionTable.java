@@ -3,12 +3,13 @@ package org.understudy.raft.storage.chronicle;
 import java.util.Arrays;
 
 /**
- * Where each live Raft entry is in the queue: Raft index to Chronicle queue index, for the indexes
- * {@code first() .. last()}.
+ * Where each live Raft entry is on disk: Raft index to {@link RecordPosition} (segment and byte
+ * offset of its record), for the indexes {@code first() .. last()}. A position rather than
+ * Chronicle's queue index, because a read then goes straight to the bytes ({@link MappedSegments})
+ * instead of through Chronicle's index.
  *
- * <p>Chronicle's queue indexes encode (segment, sequence) and are not dense across segments, and a
- * truncated or overwritten entry leaves its old records behind, so the mapping cannot be computed;
- * it is kept here in primitive {@code long} chunks of {@value #CHUNK} slots (8 bytes per live
+ * <p>Records are of varying size, segments roll by size, and a truncated or overwritten entry
+ * leaves its old records behind, so the mapping cannot be computed; it is kept here in primitive {@code long} chunks of {@value #CHUNK} slots (8 bytes per live
  * entry, no boxing). Dropping a compacted prefix or a truncated suffix frees whole chunks, so the
  * table follows the live window of the log rather than its history.
  *
@@ -47,7 +48,7 @@ final class PositionTable {
         return last < first;
     }
 
-    /** The queue index of Raft index {@code index}, which must lie in {@code first() .. last()}. */
+    /** The record position of Raft index {@code index}, which must lie in {@code first() .. last()}. */
     long get(long index) {
         if (index < first || index > last) {
             throw new IndexOutOfBoundsException("index " + index + " outside [" + first + ", " + last + "]");
@@ -55,8 +56,8 @@ final class PositionTable {
         return chunks[(int) ((index >>> CHUNK_BITS) - firstChunk)][(int) (index & MASK)];
     }
 
-    /** Adds {@code index = last() + 1} at queue index {@code queueIndex}. */
-    void append(long index, long queueIndex) {
+    /** Adds {@code index = last() + 1} at record position {@code position}. */
+    void append(long index, long position) {
         if (index != last + 1) {
             throw new IllegalArgumentException("append " + index + " after " + last);
         }
@@ -68,7 +69,7 @@ final class PositionTable {
             }
             chunks[chunkCount++] = new long[CHUNK];
         }
-        chunks[slot][(int) (index & MASK)] = queueIndex;
+        chunks[slot][(int) (index & MASK)] = position;
         last = index;
     }
 

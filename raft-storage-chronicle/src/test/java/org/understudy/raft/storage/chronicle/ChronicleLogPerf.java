@@ -178,6 +178,66 @@ class ChronicleLogPerf {
         }
     }
 
+    /**
+     * Reads of a log of {@code perf.entries} (default 200 000) entries of {@code perf.size} (1024)
+     * bytes with the entry cache off, page cache warm: sequential range reads as replication makes
+     * them ({@code entries(i, i + 256, 1 MiB)} over the whole log), then uniformly random
+     * single-entry reads. Each is run for {@code perf.seconds} (default 4), three rounds.
+     */
+    @Test
+    void sequentialAndRandomReads() throws IOException {
+        long entries = Long.getLong("perf.entries", 200_000);
+        int size = Integer.getInteger("perf.size", 1024);
+        double seconds = Double.parseDouble(System.getProperty("perf.seconds", "4"));
+        Path base = base();
+        Path dir = base.resolve("read-log");
+        StorageOptions options = new StorageOptions(dir, "perf", 1, 0);
+        byte[] data = new byte[size];
+        new Random(1).nextBytes(data);
+        ByteString payload = ByteString.copyFrom(data);
+        try (ChronicleLogStorage log = new ChronicleLogStorage(options)) {
+            List<Entry> batch = new ArrayList<>(1000);
+            for (long i = 1; i <= entries; i++) {
+                batch.add(Entry.newBuilder().setIndex(i).setTerm(1).setData(payload).build());
+                if (batch.size() == 1000 || i == entries) {
+                    log.append(batch);
+                    log.sync();
+                    batch = new ArrayList<>(1000);
+                }
+            }
+            Random random = new Random(20240501L);
+            for (int round = 1; round <= 3; round++) {
+                long deadline = System.nanoTime() + (long) (seconds * 1e9);
+                long read = 0;
+                long t0 = System.nanoTime();
+                long next = 1;
+                while (System.nanoTime() < deadline) {
+                    List<Entry> got = log.entries(next, Math.min(next + 256, entries + 1), 1L << 20);
+                    read += got.size();
+                    next += got.size();
+                    if (next > entries) {
+                        next = 1;
+                    }
+                }
+                double sequential = read / ((System.nanoTime() - t0) / 1e9);
+                deadline = System.nanoTime() + (long) (seconds * 1e9);
+                read = 0;
+                t0 = System.nanoTime();
+                while (System.nanoTime() < deadline) {
+                    for (int k = 0; k < 64; k++) {
+                        long i = 1 + (long) (random.nextDouble() * entries);
+                        read += log.entries(i, i + 1, Long.MAX_VALUE).size();
+                    }
+                }
+                double randomRate = read / ((System.nanoTime() - t0) / 1e9);
+                System.out.printf("round %d: sequential %,.0f entries/s, random single %,.0f reads/s (load %s)%n", round, sequential,
+                        randomRate, Files.readString(Path.of("/proc/loadavg")).trim());
+            }
+        } finally {
+            delete(base);
+        }
+    }
+
     private static int[] parse(String list) {
         return java.util.Arrays.stream(list.split(",")).mapToInt(Integer::parseInt).toArray();
     }
