@@ -12,12 +12,15 @@ import org.understudy.raft.spi.StorageException.Kind;
 import org.understudy.raft.storage.DataDirectory;
 
 /**
- * The files of a log directory: {@value #MAIN} (MapDB) and {@value #JOURNAL} (its
- * {@link RedoJournal}), beside the directory's identity and lock.
+ * The files of a log directory: {@value #MAIN} (MapDB: the index of runs, the hard state, the
+ * compaction point), {@value #JOURNAL} (its {@link RedoJournal}) and the value segments
+ * {@code values-<20-digit number>.seg} ({@link ValueSegments}) holding the entries, beside the
+ * directory's identity and lock.
  *
  * <p>A new log is built under temporary names ({@code *.new}) and renamed into place, journal
  * first and MapDB file last, so a crash while creating it leaves either no log file or a whole
- * one. A directory that already had an identity but holds no log file and no such leftovers
+ * one; segment files found while creating a log are leftovers no pointer can name and are
+ * deleted. A directory that already had an identity but holds no log file and no such leftovers
  * has lost its log; it is refused rather than silently started empty, since an empty log would
  * forget the node's vote and its acknowledged entries.
  */
@@ -26,11 +29,43 @@ final class LogFiles {
     static final String MAIN = "raft-log.mapdb";
     static final String JOURNAL = "raft-log.journal";
     private static final String NEW = ".new";
+    private static final String SEGMENT_PREFIX = "values-";
+    private static final String SEGMENT_SUFFIX = ".seg";
+    /** Matches the names of value segment files. */
+    static final String SEGMENT_GLOB = SEGMENT_PREFIX + "*" + SEGMENT_SUFFIX;
 
     private LogFiles() {}
 
     static Path main(Path dir) {
         return dir.resolve(MAIN);
+    }
+
+    /** The name of value segment {@code n}: {@code values-} and {@code n} in 20 digits, {@code .seg}. */
+    static String segmentName(long n) {
+        return String.format("%s%020d%s", SEGMENT_PREFIX, n, SEGMENT_SUFFIX);
+    }
+
+    static Path segment(Path dir, long n) {
+        return dir.resolve(segmentName(n));
+    }
+
+    /** The number in a segment file's name, or -1 if {@code name} is not one. */
+    static long segmentNumber(String name) {
+        if (!name.startsWith(SEGMENT_PREFIX) || !name.endsWith(SEGMENT_SUFFIX)
+                || name.length() != SEGMENT_PREFIX.length() + 20 + SEGMENT_SUFFIX.length()) {
+            return -1;
+        }
+        String digits = name.substring(SEGMENT_PREFIX.length(), SEGMENT_PREFIX.length() + 20);
+        for (int i = 0; i < digits.length(); i++) {
+            if (!Character.isDigit(digits.charAt(i))) {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -57,6 +92,9 @@ final class LogFiles {
             Files.deleteIfExists(mainNew);
             Files.deleteIfExists(journalNew);
             Files.deleteIfExists(journal);
+            for (long n : ValueSegments.list(dir)) {
+                Files.deleteIfExists(segment(dir, n));
+            }
             JournaledMapDb created = JournaledMapDb.create(mainNew, journalNew);
             try {
                 initialize.accept(created.db());

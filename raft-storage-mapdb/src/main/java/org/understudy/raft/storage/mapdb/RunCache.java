@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Recently appended or read {@link Run}s on the heap, at most {@code budget} bytes of them
- * (least recently used go first), so replication reads of the tail, and {@code term(i)} near
- * it, neither decode records nor wait for MapDB, whose commit holds every one of its locks for
- * the length of two memory copies and an fsync.
+ * Recently appended or read {@link Run}s on the heap (each its record's raw bytes, entries
+ * parsed when first read), at most {@code budget} bytes of them by {@link Run#weight()} (least
+ * recently used go first), so replication reads of the tail, and {@code term(i)} near it,
+ * neither read a value segment nor wait for MapDB, whose commit holds every one of its locks
+ * for the length of a memory copy and an fsync.
  *
  * <p>The writer adds what it appends and removes what it truncates or compacts; readers offer
- * what they decoded. A reader's offer carries the {@link #generation()} it saw before reading
+ * what they read. A reader's offer carries the {@link #generation()} it saw before reading
  * MapDB and is dropped if the writer invalidated anything since, so a run read just before a
  * truncation never comes back into the cache afterwards.
  */
