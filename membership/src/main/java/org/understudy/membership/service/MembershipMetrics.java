@@ -19,8 +19,9 @@ import org.understudy.raft.core.PeerProgress;
  * <ul>
  *   <li>{@code understudy.membership.promotions{result=ok|refused|failed}} — operator, automatic and replace promotions;</li>
  *   <li>{@code understudy.membership.auto_promotions}, {@code understudy.membership.failovers};</li>
- *   <li>{@code understudy.membership.learner.lag{member}} — entries behind the leader, per learner (leader only);</li>
- *   <li>{@code understudy.membership.stale_learners} — learners reported stale right now.</li>
+ *   <li>{@code understudy.membership.learner.lag{member}} — entries behind the leader, per learner (leader only;
+ *       a node that stops leading drops its rows);</li>
+ *   <li>{@code understudy.membership.stale_learners} — learners reported stale right now (leader only).</li>
  * </ul>
  */
 final class MembershipMetrics {
@@ -71,6 +72,18 @@ final class MembershipMetrics {
 
     void staleLearners(int count) {
         stale.set(count);
+    }
+
+    /**
+     * This node stopped leading: the leader-only gauges (stale learners, learner lag) drop to
+     * nothing here, so that a dashboard reads them from the new leader only and a former leader
+     * does not keep showing its last view.
+     */
+    void notLeading() {
+        stale.set(0);
+        if (learnerLag != null) {
+            learnerLag.register(List.of(), true);
+        }
     }
 
     void learnerLags(CoreStatus leader, MemberRegistry members) {

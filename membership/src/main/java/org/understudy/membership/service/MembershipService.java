@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -66,7 +67,8 @@ import org.understudy.raft.proto.ConfChangeType;
  * Thread-safe. Decisions run under this object's monitor, which is never held while waiting: a
  * change is proposed (an enqueue) and its future completes later on the node's threads. Call
  * {@link #tick()} every {@link MembershipOptions#tickMillis()} from one scheduler thread (the
- * deterministic tests call it from the simulation). Time comes from the injected clock.
+ * deterministic tests call it from the simulation). Time comes from the injected clock (only
+ * durations matter; a step back is held until the clock passes its latest reading again).
  */
 public final class MembershipService {
 
@@ -80,6 +82,8 @@ public final class MembershipService {
     private final MembershipOptions options;
     private final LeaderForwarder forwarder;
     private final LongSupplier clock;
+    /** The latest time handed out by {@link #now()}: time never goes backwards for the trackers. */
+    private final AtomicLong lastNow = new AtomicLong(Long.MIN_VALUE);
     private final LongSupplier ids;
     private final MembershipMetrics metrics;
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
@@ -201,7 +205,7 @@ public final class MembershipService {
      */
     public synchronized List<MemberStatusView> status() {
         GroupStatus status = group.status();
-        long now = clock.getAsLong();
+        long now = now();
         observe(status, now);
         return MemberStatusViews.build(status.core(), recordsById(group.registry()), estimator,
                 contacts.liveness(now), check);
@@ -218,7 +222,7 @@ public final class MembershipService {
         List<Runnable> after = new ArrayList<>();
         synchronized (this) {
             GroupStatus status = group.status();
-            long now = clock.getAsLong();
+            long now = now();
             observe(status, now);
             if (!leading) {
                 return;
@@ -241,7 +245,7 @@ public final class MembershipService {
                                 "standby failover of " + r.voterId()),
                                 reg -> reg.role(r.learnerId()) == MemberRole.VOTER && !reg.contains(r.voterId()));
                 f.whenComplete((reg, err) -> {
-                    long t = clock.getAsLong();
+                    long t = now();
                     synchronized (this) {
                         if (err == null) {
                             failover.onCompleted(t);
@@ -264,7 +268,19 @@ public final class MembershipService {
             if (ad.isPresent() && !busy) {
                 AutoPromotion.Decision d = ad.get();
                 LOG.info("auto-promotion: {}", d.reason());
-                decidePromote(PromoteRequest.of(d.learnerId()), true);
+                try {
+                    decidePromote(PromoteRequest.of(d.learnerId()), true);
+                } catch (RaftException e) {
+                    // Nothing was proposed: refused after all (decidePromote has backed off and
+                    // emitted the refusal), or leadership was lost since the sample. Never let it
+                    // out of tick(): a fixed-rate scheduler stops running a task at its first exception.
+                    if (e.code() == ErrorCode.NOT_LEADER) {
+                        autoPromotion.onFailed(d.learnerId(), now);
+                        String why = e.getMessage();
+                        after.add(() -> emit(new MembershipEvent.PolicyChangeFailed("auto-promotion of "
+                                + d.learnerId(), why)));
+                    }
+                }
                 busy = true;
             }
 
@@ -338,8 +354,8 @@ public final class MembershipService {
     private CompletableFuture<MemberRegistry> decidePromote(PromoteRequest r, boolean automatic) {
         MemberRegistry registry = group.registry();
         requireIdle(registry, r.expectedConfIndex());
-        long now = clock.getAsLong();
-        PromotionVerdict verdict = check.promote(group.status().core(), r.memberId(), contacts.liveness(now));
+        long now = now();
+        PromotionVerdict verdict = check.promote(leaderCore(), r.memberId(), contacts.liveness(now));
         if (!verdict.accepted()) {
             metrics.promotion("refused");
             if (automatic) {
@@ -362,7 +378,7 @@ public final class MembershipService {
                 metrics.promotion("failed");
                 if (automatic) {
                     synchronized (this) {
-                        autoPromotion.onFailed(r.memberId(), clock.getAsLong());
+                        autoPromotion.onFailed(r.memberId(), now());
                     }
                     emit(new MembershipEvent.PolicyChangeFailed("auto-promotion of " + r.memberId(), rootMessage(err)));
                 }
@@ -402,8 +418,8 @@ public final class MembershipService {
         if (r.voterId() == group.id()) {
             return handOverThenForward(r);
         }
-        PromotionVerdict verdict = check.replace(group.status().core(), r.voterId(), r.learnerId(),
-                contacts.liveness(clock.getAsLong()));
+        PromotionVerdict verdict = check.replace(leaderCore(), r.voterId(), r.learnerId(),
+                contacts.liveness(now()));
         if (!verdict.accepted()) {
             metrics.promotion("refused");
             emitLater(new MembershipEvent.PromotionRefused(r.learnerId(), false, verdict));
@@ -439,9 +455,9 @@ public final class MembershipService {
     /** The leader removes (or replaces) itself: hand leadership over, then ask the new leader. */
     private <T> CompletableFuture<T> handOverThenForward(MembershipRequest<T> request) {
         long self = group.id();
-        long now = clock.getAsLong();
+        long now = now();
         var liveness = contacts.liveness(now);
-        CoreStatus core = group.status().core();
+        CoreStatus core = leaderCore();
         long best = 0;
         long bestMatch = -1;
         for (long id : group.registry().ids()) {
@@ -470,7 +486,7 @@ public final class MembershipService {
      * would hang (seed figure 9: two of four voters down, membership is stuck).
      */
     private void requireVotersKeepQuorumWithout(long removed) {
-        var liveness = contacts.liveness(clock.getAsLong());
+        var liveness = contacts.liveness(now());
         int current = 0;
         int currentActive = 0;
         int remaining = 0;
@@ -506,7 +522,7 @@ public final class MembershipService {
     private <T> CompletableFuture<T> leaderOnly(MembershipRequest<T> request, DecisionBody<T> body) {
         synchronized (this) {
             GroupStatus status = group.status();
-            observe(status, clock.getAsLong());
+            observe(status, now());
             if (leading) {
                 try {
                     return body.decide();
@@ -539,6 +555,31 @@ public final class MembershipService {
                     Map.of(DETAIL_REASON, CONF_INDEX_MISMATCH, "expectedConfIndex", Long.toString(expectedConfIndex),
                             "confIndex", Long.toString(registry.confIndex())));
         }
+    }
+
+    /**
+     * A fresh status of this node as the leader, for a decision. The status can change between
+     * two reads on a running node: {@link #leaderOnly} may have seen this node lead a moment ago
+     * while it has stepped down since, and the checks need a leader's progress to decide anything.
+     *
+     * @throws RaftException {@code NOT_LEADER} (with the hint) when it no longer leads
+     */
+    private CoreStatus leaderCore() {
+        GroupStatus status = group.status();
+        if (!status.isLeader()) {
+            throw RaftException.notLeader(group.id(), status.leaderId());
+        }
+        return status.core();
+    }
+
+    /**
+     * The injected clock, never going backwards: a clock that steps back (a wall clock corrected
+     * by NTP) is held at its latest reading until it passes it again. The trackers refuse time
+     * that goes backwards, and every request and tick would otherwise fail meanwhile.
+     */
+    private long now() {
+        long t = clock.getAsLong();
+        return lastNow.accumulateAndGet(t, Math::max);
     }
 
     private boolean changeInFlight() {
@@ -588,6 +629,9 @@ public final class MembershipService {
         if (isLeader != leading) {
             resetLeaderState();
             leading = isLeader;
+            if (!isLeader) {
+                metrics.notLeading(); // the leader-only gauges would otherwise show this node's last view for ever
+            }
         }
         if (leading) {
             contacts.observe(status.core(), now);

@@ -12,7 +12,7 @@ import org.understudy.membership.spi.RaftGroup;
 /**
  * Builds a {@link MembershipService}. Defaults: options with every default but the snapshot count,
  * taken from the group (so the promotion threshold is {@code snapshotCount / 10}); no forwarding
- * (a follower answers {@code NOT_LEADER} with the leader hint); the system clock; member ids from a
+ * (a follower answers {@code NOT_LEADER} with the leader hint); a monotonic clock; member ids from a
  * {@link SecureRandom}-seeded generator; no metrics registry.
  */
 public final class MembershipServiceBuilder {
@@ -20,7 +20,7 @@ public final class MembershipServiceBuilder {
     private final RaftGroup group;
     private MembershipOptions options;
     private LeaderForwarder forwarder = LeaderForwarder.none();
-    private LongSupplier clock = System::currentTimeMillis;
+    private LongSupplier clock = MembershipServiceBuilder::monotonicMillis;
     private LongSupplier ids;
     private MeterRegistry meterRegistry;
 
@@ -38,7 +38,10 @@ public final class MembershipServiceBuilder {
         return this;
     }
 
-    /** Milliseconds, monotonic enough for timers (the tests pass the simulator's clock). */
+    /**
+     * Milliseconds for the policies' timers; only differences matter. Default: {@link System#nanoTime()}
+     * in milliseconds, which never steps back (the tests pass the simulator's clock).
+     */
     public MembershipServiceBuilder clock(LongSupplier v) {
         this.clock = Objects.requireNonNull(v, "clock");
         return this;
@@ -54,6 +57,17 @@ public final class MembershipServiceBuilder {
     public MembershipServiceBuilder meterRegistry(MeterRegistry v) {
         this.meterRegistry = Objects.requireNonNull(v, "meterRegistry");
         return this;
+    }
+
+    /** When this class was loaded: the default clock counts from there, so it is always positive. */
+    private static final long ORIGIN_NANOS = System.nanoTime();
+
+    /**
+     * Milliseconds since {@link #ORIGIN_NANOS}, plus one: monotonic (unlike the wall clock) and
+     * always positive, since the policies use -1 to mean "never".
+     */
+    private static long monotonicMillis() {
+        return (System.nanoTime() - ORIGIN_NANOS) / 1_000_000 + 1;
     }
 
     public MembershipService build() {

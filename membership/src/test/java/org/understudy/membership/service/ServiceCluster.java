@@ -1,5 +1,7 @@
 package org.understudy.membership.service;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import org.understudy.membership.spi.LeaderForwarder;
 import org.understudy.membership.spi.MembershipRequest;
 import org.understudy.raft.ErrorCode;
 import org.understudy.raft.RaftException;
+import org.understudy.raft.core.EntryId;
 import org.understudy.raft.core.Role;
 
 /**
@@ -27,6 +30,12 @@ final class ServiceCluster {
     private final long seed;
     private final Map<Long, MembershipService> services = new TreeMap<>();
     final List<MembershipEvent> events = new ArrayList<>();
+    /** Every event with the simulated time and the node whose service emitted it. */
+    final List<TimedEvent> timed = new ArrayList<>();
+    private final Map<Long, SimpleMeterRegistry> meters = new TreeMap<>();
+
+    /** An event as seen by node {@code node}'s service at simulated time {@code millis}. */
+    record TimedEvent(long millis, long node, MembershipEvent event) {}
 
     ServiceCluster(long seed, MembershipOptions options, UnaryOperator<SimHarness.Builder> setup) {
         this.seed = seed;
@@ -42,10 +51,31 @@ final class ServiceCluster {
     MembershipService service(long id) {
         return services.computeIfAbsent(id, k -> {
             MembershipService s = MembershipService.builder(h.group(k)).options(options).clock(h.clock())
-                    .idSeed(seed * 31 + k).forwarder(forwarder()).build();
+                    .idSeed(seed * 31 + k).forwarder(forwarder()).meterRegistry(meters(k)).build();
             s.addListener(events::add);
+            s.addListener(e -> timed.add(new TimedEvent(h.nowMillis(), k, e)));
             return s;
         });
+    }
+
+    /** Node {@code id}'s meter registry (its service's meters). */
+    SimpleMeterRegistry meters(long id) {
+        return meters.computeIfAbsent(id, k -> new SimpleMeterRegistry());
+    }
+
+    /** A counter summed over every node's service (leadership may move between increments). */
+    double count(String name, String... tags) {
+        double sum = 0;
+        for (SimpleMeterRegistry r : meters.values()) {
+            Counter c = r.find(name).tags(tags).counter();
+            sum += c == null ? 0 : c.count();
+        }
+        return sum;
+    }
+
+    /** The events of one type, in order. */
+    <E extends MembershipEvent> List<E> events(Class<E> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     private LeaderForwarder forwarder() {
@@ -103,6 +133,20 @@ final class ServiceCluster {
             h.cluster().core(leader).propose(com.google.protobuf.ByteString.copyFromUtf8(prefix + i));
         }
         h.settle();
+    }
+
+    /** Proposes one command on the leader (no settling). */
+    EntryId write(String data) {
+        EntryId id = h.cluster().core(h.leader()).propose(com.google.protobuf.ByteString.copyFromUtf8(data));
+        h.settle();
+        return id;
+    }
+
+    /** Adds a learner through the leader's service and starts its node; returns its id. */
+    long addStartedLearner(AddRequest request) {
+        long id = await(leaderService().add(request), 20).id();
+        h.startJoiner(id);
+        return id;
     }
 
     boolean isLeader(long id) {
