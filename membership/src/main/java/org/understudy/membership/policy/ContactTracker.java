@@ -1,5 +1,7 @@
 package org.understudy.membership.policy;
 
+import org.understudy.membership.registry.ConfView;
+
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

@@ -1,5 +1,7 @@
 package org.understudy.membership.policy;
 
+import org.understudy.membership.registry.MemberRole;
+
 /**
  * One member as the status API shows it (§4 rule 8: "member list and status say who is a learner,
  * with its lag"; issue 5: role, match, lag in entries and bytes where known, catch-up rate and time
@@ -25,7 +27,7 @@ package org.understudy.membership.policy;
 public record MemberStatusView(
         long id,
         String name,
-        ConfRole role,
+        MemberRole role,
         boolean leader,
         boolean standby,
         boolean autoPromote,
@@ -41,6 +43,6 @@ public record MemberStatusView(
 
     /** Whether this member is a learner (the convenience the client routing rules of §4 rule 9 need). */
     public boolean learner() {
-        return role == ConfRole.LEARNER;
+        return role == MemberRole.LEARNER;
     }
 }

@@ -1,5 +1,9 @@
 package org.understudy.membership.policy;
 
+import org.understudy.membership.registry.ConfView;
+
+import org.understudy.membership.registry.MemberRole;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +44,7 @@ public final class MemberStatusViews {
                     : record.getName();
             boolean standby = record != null && record.getStandby();
             boolean autoPromote = record != null && record.getAutoPromote();
-            ConfRole role = conf.role(id);
+            MemberRole role = conf.role(id);
             boolean self = id == status.id();
             if (!leading) {
                 rows.add(new MemberStatusView(id, name, role, false, standby, autoPromote, -1, -1, -1, Double.NaN,
@@ -58,7 +62,7 @@ public final class MemberStatusViews {
             long lastContact = self ? 0 : liveness.lastContactMillis(id);
             boolean promotable = false;
             String reason;
-            if (role == ConfRole.LEARNER) {
+            if (role == MemberRole.LEARNER) {
                 PromotionVerdict verdict = check.promote(status, id, liveness);
                 promotable = verdict.accepted();
                 reason = verdict.message();

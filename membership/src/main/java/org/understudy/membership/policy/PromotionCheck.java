@@ -1,5 +1,9 @@
 package org.understudy.membership.policy;
 
+import org.understudy.membership.registry.ConfView;
+
+import org.understudy.membership.registry.MemberRole;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -105,12 +109,12 @@ public final class PromotionCheck {
             return refuse(PromotionOutcome.SAME_MEMBER, learnerId, voterId, "replace names member " + learnerId
                     + " both as the voter to remove and as the learner to promote");
         }
-        ConfRole voterRole = conf.role(voterId);
-        if (voterRole == null) {
+        MemberRole voterRole = conf.role(voterId);
+        if (voterRole == MemberRole.NONE) {
             return refuse(PromotionOutcome.MEMBER_NOT_FOUND, learnerId, voterId, "voter " + voterId
                     + " to replace is not in the cluster configuration");
         }
-        if (voterRole != ConfRole.VOTER) {
+        if (voterRole != MemberRole.VOTER) {
             return refuse(PromotionOutcome.NOT_A_VOTER, learnerId, voterId, "member " + voterId + " is "
                     + describe(voterRole) + ", not a voter; replace removes a voter (remove a learner with remove)");
         }
@@ -128,12 +132,12 @@ public final class PromotionCheck {
     }
 
     private PromotionVerdict checkIsLearner(ConfView conf, long learnerId, long voterId) {
-        ConfRole role = conf.role(learnerId);
-        if (role == null) {
+        MemberRole role = conf.role(learnerId);
+        if (role == MemberRole.NONE) {
             return refuse(PromotionOutcome.MEMBER_NOT_FOUND, learnerId, voterId, "member " + learnerId
                     + " is not in the cluster configuration");
         }
-        if (role != ConfRole.LEARNER) {
+        if (role != MemberRole.LEARNER) {
             return refuse(PromotionOutcome.NOT_A_LEARNER, learnerId, voterId, "member " + learnerId + " is "
                     + describe(role) + "; only a learner can be promoted");
         }
@@ -214,12 +218,13 @@ public final class PromotionCheck {
         return (int) Math.floor(ratio * 100.0);
     }
 
-    private static String describe(ConfRole role) {
+    private static String describe(MemberRole role) {
         return switch (role) {
             case VOTER -> "already a voter";
             case VOTER_OUTGOING -> "a voter being removed";
             case LEARNER_NEXT -> "a voter being demoted to learner";
             case LEARNER -> "a learner";
+            case NONE -> "not a member";
         };
     }
 

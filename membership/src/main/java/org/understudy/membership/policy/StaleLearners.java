@@ -1,5 +1,7 @@
 package org.understudy.membership.policy;
 
+import org.understudy.membership.registry.ConfView;
+
 import java.util.ArrayList;
 import java.util.List;
 import org.understudy.raft.core.CoreStatus;

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -56,19 +55,13 @@ public final class MemberRegistry {
     private final long confIndex;
     private final ConfState confState;
     private final SortedMap<Long, Member> members;
-    private final Set<Long> voters;
-    private final Set<Long> votersOutgoing;
-    private final Set<Long> learners;
-    private final Set<Long> learnersNext;
+    private final ConfView conf;
 
     private MemberRegistry(long confIndex, ConfState confState, SortedMap<Long, Member> members) {
         this.confIndex = confIndex;
         this.confState = normalize(confState);
         this.members = Collections.unmodifiableSortedMap(members);
-        this.voters = Set.copyOf(this.confState.getVotersList());
-        this.votersOutgoing = Set.copyOf(this.confState.getVotersOutgoingList());
-        this.learners = Set.copyOf(this.confState.getLearnersList());
-        this.learnersNext = Set.copyOf(this.confState.getLearnersNextList());
+        this.conf = ConfView.of(this.confState);
     }
 
     /** The registry of a node that knows nothing yet (a joiner before its first snapshot). */
@@ -224,19 +217,7 @@ public final class MemberRegistry {
 
     /** The member's role in {@link #confState()}; {@link MemberRole#NONE} for a non-member. */
     public MemberRole role(long id) {
-        if (voters.contains(id)) {
-            return MemberRole.VOTER;
-        }
-        if (learnersNext.contains(id)) {
-            return MemberRole.LEARNER_NEXT;
-        }
-        if (votersOutgoing.contains(id)) {
-            return MemberRole.VOTER_OUTGOING;
-        }
-        if (learners.contains(id)) {
-            return MemberRole.LEARNER;
-        }
-        return MemberRole.NONE;
+        return conf.role(id);
     }
 
     /** Members that are learners now ({@link MemberRole#LEARNER}), sorted by id. */

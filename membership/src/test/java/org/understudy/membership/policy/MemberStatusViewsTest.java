@@ -1,5 +1,7 @@
 package org.understudy.membership.policy;
 
+import org.understudy.membership.registry.MemberRole;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -35,7 +37,7 @@ class MemberStatusViewsTest {
         MemberStatusView leader = rows.get(0);
         assertThat(leader.name()).isEqualTo("alpha");
         assertThat(leader.leader()).isTrue();
-        assertThat(leader.role()).isEqualTo(ConfRole.VOTER);
+        assertThat(leader.role()).isEqualTo(MemberRole.VOTER);
         assertThat(leader.lag()).isZero();
         assertThat(leader.lastContactMillis()).isZero();
         assertThat(leader.promotable()).isFalse();
@@ -85,6 +87,6 @@ class MemberStatusViewsTest {
             assertThat(r.promotable()).isFalse();
             assertThat(r.reason()).contains("only the leader").contains("ask node 1");
         });
-        assertThat(rows.get(3).role()).isEqualTo(ConfRole.LEARNER);
+        assertThat(rows.get(3).role()).isEqualTo(MemberRole.LEARNER);
     }
 }

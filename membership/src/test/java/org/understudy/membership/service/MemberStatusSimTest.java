@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.understudy.membership.policy.CatchUpEstimate;
-import org.understudy.membership.policy.ConfRole;
+import org.understudy.membership.registry.MemberRole;
 import org.understudy.membership.policy.MemberStatusView;
 import org.understudy.membership.policy.MembershipOptions;
 import org.understudy.membership.sim.SimRecords;
@@ -49,12 +49,12 @@ class MemberStatusSimTest {
         assertThat(lagging).extracting(MemberStatusView::id).containsExactly(1L, 2L, 3L, id);
         MemberStatusView leaderRow = row(lagging, 1);
         assertThat(leaderRow.leader()).isTrue();
-        assertThat(leaderRow.role()).isEqualTo(ConfRole.VOTER);
+        assertThat(leaderRow.role()).isEqualTo(MemberRole.VOTER);
         assertThat(leaderRow.lag()).isZero();
         assertThat(leaderRow.reason()).isEqualTo("the leader");
         for (long voter : new long[] {2, 3}) {
             MemberStatusView v = row(lagging, voter);
-            assertThat(v.role()).isEqualTo(ConfRole.VOTER);
+            assertThat(v.role()).isEqualTo(MemberRole.VOTER);
             assertThat(v.name()).isEqualTo("n" + voter);
             assertThat(v.lag()).as("voter %d", voter).isZero();
             assertThat(v.promotable()).isFalse();
@@ -95,7 +95,7 @@ class MemberStatusSimTest {
         // A follower lists the same members but does not know their replication.
         List<MemberStatusView> onFollower = c.service(2).status();
         assertThat(onFollower).extracting(MemberStatusView::id).containsExactly(1L, 2L, 3L, id);
-        assertThat(row(onFollower, id).role()).isEqualTo(ConfRole.LEARNER);
+        assertThat(row(onFollower, id).role()).isEqualTo(MemberRole.LEARNER);
         assertThat(onFollower).allSatisfy(v -> {
             assertThat(v.lag()).isEqualTo(-1);
             assertThat(v.match()).isEqualTo(-1);

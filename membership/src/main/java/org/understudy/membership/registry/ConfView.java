@@ -1,4 +1,5 @@
-package org.understudy.membership.policy;
+package org.understudy.membership.registry;
+
 
 import java.util.Collections;
 import java.util.Set;
@@ -47,21 +48,21 @@ public record ConfView(Set<Long> voters, Set<Long> outgoing, Set<Long> learners,
         return voters.contains(id) || outgoing.contains(id) || learners.contains(id) || learnersNext.contains(id);
     }
 
-    /** The member's role, or {@code null} when the configuration does not know it. */
-    public ConfRole role(long id) {
+    /** The member's role, {@link MemberRole#NONE} when the configuration does not know it. */
+    public MemberRole role(long id) {
         if (voters.contains(id)) {
-            return ConfRole.VOTER;
+            return MemberRole.VOTER;
         }
         if (learnersNext.contains(id)) {
-            return ConfRole.LEARNER_NEXT;
+            return MemberRole.LEARNER_NEXT;
         }
         if (outgoing.contains(id)) {
-            return ConfRole.VOTER_OUTGOING;
+            return MemberRole.VOTER_OUTGOING;
         }
         if (learners.contains(id)) {
-            return ConfRole.LEARNER;
+            return MemberRole.LEARNER;
         }
-        return null;
+        return MemberRole.NONE;
     }
 
     private static Set<Long> sorted(Set<Long> ids) {
