@@ -21,6 +21,8 @@ import org.understudy.membership.registry.MemberRole;
  * @param eta whether it converges
  * @param etaMillis milliseconds until it is within the promotion threshold; 0 ready, -1 unknown or never
  * @param lastContactMillis milliseconds since the leader last saw it active; 0 now, -1 unknown
+ * @param stale whether it is a learner the leader has not heard from for
+ *     {@code staleLearnerAfterMillis} (reported once by an event; removed if the options say so)
  * @param promotable whether a promotion would be accepted now (only ever true for a learner)
  * @param reason why it is or is not promotable, in words
  */
@@ -38,6 +40,7 @@ public record MemberStatusView(
         CatchUpEstimate.Eta eta,
         long etaMillis,
         long lastContactMillis,
+        boolean stale,
         boolean promotable,
         String reason) {
 

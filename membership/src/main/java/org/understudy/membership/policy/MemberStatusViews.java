@@ -35,6 +35,15 @@ public final class MemberStatusViews {
      */
     public static List<MemberStatusView> build(CoreStatus status, Map<Long, Member> members,
             CatchUpEstimator estimator, Liveness liveness, PromotionCheck check) {
+        return build(status, members, estimator, liveness, check, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #build(CoreStatus, Map, CatchUpEstimator, Liveness, PromotionCheck)}, with the
+     * learners that {@link StaleLearners} currently reports marked {@code stale}.
+     */
+    public static List<MemberStatusView> build(CoreStatus status, Map<Long, Member> members,
+            CatchUpEstimator estimator, Liveness liveness, PromotionCheck check, java.util.Set<Long> stale) {
         ConfView conf = ConfView.of(status.confState());
         boolean leading = status.role() == Role.LEADER;
         List<MemberStatusView> rows = new ArrayList<>();
@@ -48,7 +57,7 @@ public final class MemberStatusViews {
             boolean self = id == status.id();
             if (!leading) {
                 rows.add(new MemberStatusView(id, name, role, false, standby, autoPromote, -1, -1, -1, Double.NaN,
-                        CatchUpEstimate.Eta.UNKNOWN, -1, -1, false,
+                        CatchUpEstimate.Eta.UNKNOWN, -1, -1, false, false,
                         "unknown here: only the leader tracks replication progress"
                                 + (status.leaderId() != 0 ? " (ask node " + status.leaderId() + ")" : "")));
                 continue;
@@ -72,7 +81,8 @@ public final class MemberStatusViews {
                 reason = "a voter (" + role.name().toLowerCase(Locale.ROOT).replace('_', ' ') + ")";
             }
             rows.add(new MemberStatusView(id, name, role, self, standby, autoPromote, match, lag, -1,
-                    estimate.ratePerSec(), estimate.eta(), estimate.etaMillis(), lastContact, promotable, reason));
+                    estimate.ratePerSec(), estimate.eta(), estimate.etaMillis(), lastContact, stale.contains(id), promotable,
+                    reason));
         }
         return List.copyOf(rows);
     }

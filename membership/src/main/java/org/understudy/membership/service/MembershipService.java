@@ -208,7 +208,7 @@ public final class MembershipService {
         long now = now();
         observe(status, now);
         return MemberStatusViews.build(status.core(), recordsById(group.registry()), estimator,
-                contacts.liveness(now), check);
+                contacts.liveness(now), check, java.util.Set.copyOf(reportedStale.keySet()));
     }
 
     // ------------------------------------------------------------------ policies

@@ -62,6 +62,8 @@ class StaleLearnerSimTest {
         assertThat(staleGauge(c)).isEqualTo(1.0);
         MemberStatusView row = row(c, dead);
         assertThat(row.learner()).isTrue();
+        assertThat(row.stale()).isTrue();
+        assertThat(row(c, c.leader()).stale()).isFalse();
         assertThat(row.promotable()).isFalse();
         // Not -1 although it never answered: the core starts a new peer's progress "recently
         // active", so the leader's first samples count as a contact (reported to the lead).
