@@ -15,7 +15,7 @@ import org.understudy.raft.core.CoreStatus;
 import org.understudy.raft.core.PeerProgress;
 
 /**
- * The service's Micrometer meters (none when no registry is given):
+ * The service's Micrometer meters (none when no registry is given), each tagged {@code node=<id>}:
  * <ul>
  *   <li>{@code understudy.membership.promotions{result=ok|refused|failed}} — operator, automatic and replace promotions;</li>
  *   <li>{@code understudy.membership.auto_promotions}, {@code understudy.membership.failovers};</li>
@@ -27,14 +27,17 @@ import org.understudy.raft.core.PeerProgress;
 final class MembershipMetrics {
 
     private final MeterRegistry registry;
+    /** Every meter carries the node's id, so several nodes (tests, embedded clusters) can share one registry. */
+    private final Tags node;
     private final ConcurrentHashMap<String, Counter> promotions = new ConcurrentHashMap<>();
     private final Counter autoPromotions;
     private final Counter failovers;
     private final MultiGauge learnerLag;
     private final AtomicInteger stale = new AtomicInteger();
 
-    MembershipMetrics(MeterRegistry registry) {
+    MembershipMetrics(MeterRegistry registry, long nodeId) {
         this.registry = registry;
+        this.node = Tags.of("node", Long.toUnsignedString(nodeId));
         if (registry == null) {
             autoPromotions = null;
             failovers = null;
@@ -42,19 +45,19 @@ final class MembershipMetrics {
             return;
         }
         autoPromotions = Counter.builder("understudy.membership.auto_promotions")
-                .description("learners promoted by the auto-promotion policy").register(registry);
+                .description("learners promoted by the auto-promotion policy").tags(node).register(registry);
         failovers = Counter.builder("understudy.membership.failovers")
-                .description("voters replaced by a standby learner").register(registry);
+                .description("voters replaced by a standby learner").tags(node).register(registry);
         learnerLag = MultiGauge.builder("understudy.membership.learner.lag")
-                .description("entries a learner is behind the leader (reported by the leader)").register(registry);
+                .description("entries a learner is behind the leader (reported by the leader)").tags(node).register(registry);
         Gauge.builder("understudy.membership.stale_learners", stale, AtomicInteger::get)
-                .description("learners not heard from for staleLearnerAfterMillis").register(registry);
+                .description("learners not heard from for staleLearnerAfterMillis").tags(node).register(registry);
     }
 
     void promotion(String result) {
         if (registry != null) {
             promotions.computeIfAbsent(result, r -> Counter.builder("understudy.membership.promotions")
-                    .description("promotion attempts by outcome").tag("result", r).register(registry)).increment();
+                    .description("promotion attempts by outcome").tags(node).tag("result", r).register(registry)).increment();
         }
     }
 

@@ -82,6 +82,6 @@ public final class MembershipServiceBuilder {
                 }
             };
         }
-        return new MembershipService(group, o, forwarder, clock, idSource, new MembershipMetrics(meterRegistry));
+        return new MembershipService(group, o, forwarder, clock, idSource, new MembershipMetrics(meterRegistry, group.id()));
     }
 }
