@@ -361,7 +361,7 @@ public final class MembershipService {
             if (automatic) {
                 autoPromotion.onRefused(r.memberId(), now);
             }
-            emitLater(new MembershipEvent.PromotionRefused(r.memberId(), automatic, verdict));
+            emit(new MembershipEvent.PromotionRefused(r.memberId(), automatic, verdict));
             throw verdict.toException();
         }
         ConfChange change = MembershipContext.attach(single(ConfChangeType.CONF_CHANGE_ADD_VOTER, r.memberId()),
@@ -422,7 +422,7 @@ public final class MembershipService {
                 contacts.liveness(now()));
         if (!verdict.accepted()) {
             metrics.promotion("refused");
-            emitLater(new MembershipEvent.PromotionRefused(r.learnerId(), false, verdict));
+            emit(new MembershipEvent.PromotionRefused(r.learnerId(), false, verdict));
             throw verdict.toException();
         }
         CompletableFuture<MemberRegistry> f = propose(r, replaceChange(r.voterId(), r.learnerId(), reason),
@@ -674,12 +674,6 @@ public final class MembershipService {
             }
         }
         throw new IllegalStateException("the id source gave 100 used or zero ids in a row");
-    }
-
-    private void emitLater(MembershipEvent event) {
-        // Called under the monitor from a refusal path: listeners run on this thread but after
-        // the refusal is decided; they must not call back into the service (documented).
-        emit(event);
     }
 
     private void emit(MembershipEvent event) {
