@@ -141,12 +141,12 @@ public final class MembershipService {
      * learners may have, {@code TOO_MANY_LEARNERS} over {@link MembershipOptions#maxLearners()}.
      */
     public CompletableFuture<AddResult> add(AddRequest request) {
-        return leaderOnly(request, () -> decideAdd(request));
+        return serve(request, true);
     }
 
     /** Promotes a learner once the leader finds it ready (§4 rule 5); refused with the reason and the numbers. */
     public CompletableFuture<MemberRegistry> promote(PromoteRequest request) {
-        return leaderOnly(request, () -> decidePromote(request, false));
+        return serve(request, true);
     }
 
     public CompletableFuture<MemberRegistry> promote(long memberId) {
@@ -159,7 +159,7 @@ public final class MembershipService {
      * to the most caught-up active voter, which then removes it.
      */
     public CompletableFuture<MemberRegistry> remove(RemoveRequest request) {
-        return leaderOnly(request, () -> decideRemove(request, "operator remove"));
+        return serve(request, true);
     }
 
     public CompletableFuture<MemberRegistry> remove(long memberId) {
@@ -172,7 +172,7 @@ public final class MembershipService {
      * pass the promotion check, and both the old and the new voter sets must keep an active majority.
      */
     public CompletableFuture<MemberRegistry> replace(ReplaceRequest request) {
-        return leaderOnly(request, () -> decideReplace(request, false, "operator replace"));
+        return serve(request, true);
     }
 
     public CompletableFuture<MemberRegistry> replace(long voterId, long learnerId) {
@@ -180,22 +180,31 @@ public final class MembershipService {
     }
 
     /**
-     * Serves a request that another node forwarded (the far end of a {@link LeaderForwarder}); on
-     * a node that is no longer the leader it is forwarded again.
+     * Serves a request that another node forwarded (the far end of a {@link LeaderForwarder}). A
+     * node that is not the leader (any more) answers {@code NOT_LEADER} with its leader hint instead
+     * of forwarding again: a request travels one hop at most, so two nodes with stale views of the
+     * leader cannot bounce it between them, and the caller retries with the fresher hint.
      */
-    @SuppressWarnings("unchecked")
     public <T> CompletableFuture<T> handle(MembershipRequest<T> request) {
+        return serve(request, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> CompletableFuture<T> serve(MembershipRequest<T> request, boolean mayForward) {
+        DecisionBody<?> body;
         if (request instanceof AddRequest r) {
-            return (CompletableFuture<T>) add(r);
+            body = (DecisionBody<AddResult>) () -> decideAdd(r);
         } else if (request instanceof PromoteRequest r) {
-            return (CompletableFuture<T>) promote(r);
+            body = (DecisionBody<MemberRegistry>) () -> decidePromote(r, false);
         } else if (request instanceof RemoveRequest r) {
-            return (CompletableFuture<T>) remove(r);
+            body = (DecisionBody<MemberRegistry>) () -> decideRemove(r, "operator remove");
         } else if (request instanceof ReplaceRequest r) {
-            return (CompletableFuture<T>) replace(r);
+            body = (DecisionBody<MemberRegistry>) () -> decideReplace(r, false, "operator replace");
+        } else {
+            return CompletableFuture.failedFuture(new RaftException(ErrorCode.BAD_REQUEST,
+                    "unknown membership request " + request.describe()));
         }
-        return CompletableFuture.failedFuture(new RaftException(ErrorCode.BAD_REQUEST,
-                "unknown membership request " + request.describe()));
+        return leaderOnly(request, (DecisionBody<T>) body, mayForward);
     }
 
     /**
@@ -519,7 +528,7 @@ public final class MembershipService {
 
     // ------------------------------------------------------------------ plumbing
 
-    private <T> CompletableFuture<T> leaderOnly(MembershipRequest<T> request, DecisionBody<T> body) {
+    private <T> CompletableFuture<T> leaderOnly(MembershipRequest<T> request, DecisionBody<T> body, boolean mayForward) {
         synchronized (this) {
             GroupStatus status = group.status();
             observe(status, now());
@@ -532,8 +541,11 @@ public final class MembershipService {
             }
         }
         long leader = group.status().leaderId();
-        if (leader == 0 || leader == group.id()) {
-            return CompletableFuture.failedFuture(RaftException.notLeader(group.id(), 0));
+        if (leader == group.id()) {
+            leader = 0; // it just stopped leading: no better hint
+        }
+        if (leader == 0 || !mayForward) {
+            return CompletableFuture.failedFuture(RaftException.notLeader(group.id(), leader));
         }
         return forwarder.forward(leader, request);
     }

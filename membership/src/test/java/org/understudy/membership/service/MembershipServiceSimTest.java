@@ -208,6 +208,15 @@ class MembershipServiceSimTest {
         assertThat(failure(c, c.leaderService().promote(2), 5).code()).isEqualTo(ErrorCode.NOT_A_LEARNER);
     }
 
+    @Test
+    void aForwardedRequestTravelsOneHop_aNonLeaderAnswersWithItsHintInsteadOfForwardingAgain() {
+        ServiceCluster c = cluster(options().build(), 1, 2, 3);
+        RaftException refused = failure(c, c.service(2).handle(AddRequest.learner("n4", List.of(URL4))), 1);
+        assertThat(refused.code()).isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(refused.leaderHint()).isEqualTo(1);
+        assertThat(c.h.group(1).registry().byName("n4")).isEmpty();
+    }
+
     // ------------------------------------------------------------------ remove
 
     @Test
