@@ -3,13 +3,10 @@ package org.understudy.bench.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -96,26 +93,6 @@ final class RawEchoLink implements RoundTripLink {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
         } finally {
             server.close();
-        }
-    }
-
-    /** Each decoded reply: release it, tell the benchmark. */
-    private static final class ReplyHandler extends ChannelInboundHandlerAdapter {
-        private final Runnable onReply;
-
-        ReplyHandler(Runnable onReply) {
-            this.onReply = onReply;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object frame) {
-            ReferenceCountUtil.release(frame);
-            onReply.run();
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            ctx.close(); // the benchmark's wait then fails with its timeout
         }
     }
 }

@@ -138,20 +138,4 @@ final class RawRelayLink implements RoundTripLink {
             to.flush();
         }
     }
-
-    /** A: each decoded reply: release it, tell the benchmark. */
-    @ChannelHandler.Sharable
-    private static final class ReplyHandler extends ChannelInboundHandlerAdapter {
-        private final Runnable onReply;
-
-        ReplyHandler(Runnable onReply) {
-            this.onReply = onReply;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object frame) {
-            ReferenceCountUtil.release(frame);
-            onReply.run();
-        }
-    }
 }
