@@ -35,10 +35,16 @@ import java.util.concurrent.TimeUnit;
  * extra flags, which come later and so win.
  *
  * <h2>Kill</h2>
- * {@link Process#destroyForcibly()} sends SIGKILL on Unix; the child gets no chance to run shutdown
- * hooks, finalizers or close files, which is the point. {@link #waitForExit()} then reports 137
- * (128 + 9), which the kit checks, so a child that died some other way is not mistaken for one we
- * killed.
+ * {@link ProcessHandle#destroyForcibly()} sends SIGKILL on Unix; the child gets no chance to run
+ * shutdown hooks, finalizers or close files, which is the point. {@link #waitForExit()} then reports
+ * 137 (128 + 9), which the kit checks, so a child that died some other way is not mistaken for one
+ * we killed.
+ *
+ * <p>The kill goes through the process handle, not {@link Process#destroyForcibly()}: on Linux the
+ * latter also closes our end of the child's stdout, so the lines the child had printed but we had
+ * not read yet were lost, and the model missed writes the child had announced and made (the
+ * reopened store then held "writes nobody announced"). Through the handle the pipe stays open and
+ * {@link #nextLine} returns every line up to the child's end.
  */
 final class ChildJvm implements AutoCloseable {
 
@@ -123,9 +129,9 @@ final class ChildJvm implements AutoCloseable {
         return process.pid();
     }
 
-    /** Sends SIGKILL (a no-op if the child already ended). */
+    /** Sends SIGKILL (a no-op if the child already ended); its stdout stays readable to the end. */
     void kill() {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
     }
 
     /** Waits for the child to end and returns its exit status. */
