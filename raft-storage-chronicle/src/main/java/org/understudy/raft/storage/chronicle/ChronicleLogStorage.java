@@ -27,9 +27,13 @@ import org.understudy.raft.storage.DataDirectory;
  * records in segment files, in the directory {@code options.dataDir()}.
  *
  * <h2>Format (version {@value #FORMAT_VERSION})</h2>
- * Each Chronicle document is one record ({@link LogRecord}): an ENTRY, a TRUNCATE or COMPACT
- * marker, a HARD_STATE, a SEGMENT_START (the first record of every segment: format version and
- * the whole state at that point) or a SKIP (a damaged tail dropped on open). Chronicle cannot
+ * The records ({@link LogRecord}) are an ENTRY, a TRUNCATE or COMPACT marker, a HARD_STATE, a
+ * SEGMENT_START (the first record of every segment: format version and the whole state at that
+ * point) or a SKIP (a damaged tail dropped on open). Each Chronicle document holds one record,
+ * except that the entries of one {@link #append} go into documents of up to {@link
+ * EntryRun#MAX_BYTES} as runs of ENTRY records (version 2; version 1 wrote one document per
+ * entry, and a directory created at version 1 keeps doing so, so that an older build can still
+ * read it). Chronicle cannot
  * remove records, so a suffix truncation is a marker and an overwrite is simply a later ENTRY for
  * the same index; the log is what replaying the records in order gives. The directory's
  * {@code IDENTITY} file ({@link DataDirectory}) names the cluster, node, engine and format version.
@@ -49,7 +53,9 @@ import org.understudy.raft.storage.DataDirectory;
  * once the compaction record is durable.
  *
  * <h2>Durability</h2>
- * Writes are buffered in the mapping; {@link #sync()} is one {@code fdatasync} of the current
+ * Writes are buffered in the page cache (entry runs by a positioned write, Chronicle's headers
+ * and the other records through its mapping; see {@link LogQueue#append(byte[], int)}); {@link
+ * #sync()} is one {@code fdatasync} of the current
  * segment covering every write since the last one (group commit). Any failed write or sync makes
  * the storage refuse every further call with {@link Kind#FAILED}.
  *
@@ -65,7 +71,7 @@ public final class ChronicleLogStorage implements LogStorage {
     private static final Logger LOG = LoggerFactory.getLogger(ChronicleLogStorage.class);
 
     /** The on-disk format this class writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /** The most data one entry may carry (Chronicle limits a document to a quarter of its mapping block). */
     public static final int MAX_ENTRY_DATA_BYTES = LogQueue.MAX_RECORD_BYTES - LogRecord.OVERHEAD_BYTES;
@@ -95,7 +101,10 @@ public final class ChronicleLogStorage implements LogStorage {
     private volatile StorageException failure;
 
     // Writer-thread state.
-    private final LogRecord record = new LogRecord(64 * 1024);
+    private final LogRecord record = new LogRecord(4096);
+    private final EntryRun run;
+    /** The format version of this directory's records (an older directory keeps its own). */
+    private final int formatVersion;
     private long[] batchPositions = new long[256];
     private boolean rollBeforeNextWrite;
     /** Segments before this one may be deleted once the next sync has made the compaction durable. */
@@ -130,6 +139,8 @@ public final class ChronicleLogStorage implements LogStorage {
                 replay = LogReplay.run(tailer, FORMAT_VERSION);
             }
             this.directory = claimed;
+            this.formatVersion = claimed.formatVersion();
+            this.run = new EntryRun(formatVersion >= 2 ? EntryRun.MAX_BYTES : 0);
             this.queue = opened;
             this.positions = replay.positions();
             this.terms = replay.terms();
@@ -330,8 +341,18 @@ public final class ChronicleLogStorage implements LogStorage {
             batchPositions = new long[Math.max(n, batchPositions.length * 2)];
         }
         try {
-            for (int k = 0; k < n; k++) {
-                batchPositions[k] = queue.append(record.entry(batch.get(skip + k)));
+            int k = 0;
+            while (k < n) {
+                run.clear();
+                int runStart = k;
+                while (k < n && run.fits(batch.get(skip + k))) {
+                    run.add(batch.get(skip + k));
+                    k++;
+                }
+                long at = queue.append(run.bytes(), run.length());
+                for (int r = 0; r < run.count(); r++) {
+                    batchPositions[runStart + r] = at + run.offset(r);
+                }
             }
         } catch (RuntimeException | InternalError e) {
             throw fail("append entries from " + from, e);
@@ -468,7 +489,7 @@ public final class ChronicleLogStorage implements LogStorage {
 
     private void writeSegmentStart() {
         Bounds b = bounds;
-        queue.append(record.segmentStart(FORMAT_VERSION, b.compactedTo(), hardState, b.lastIndex()));
+        queue.append(record.segmentStart(formatVersion, b.compactedTo(), hardState, b.lastIndex()));
     }
 
     /**

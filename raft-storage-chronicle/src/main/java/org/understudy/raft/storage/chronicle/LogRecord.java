@@ -30,7 +30,12 @@ import org.understudy.raft.proto.SnapshotMetadata;
  *
  * All numbers are little-endian, written here rather than by Chronicle, so the format does not
  * depend on Chronicle's byte order. A record whose length, checksum or type is wrong is reported
- * by {@link #check(int)} and never applied.
+ * by {@link #checkAt(int, int)} and never applied.
+ *
+ * <p>A record is self-delimiting (its length field) and self-checking (its CRC), so one Chronicle
+ * document may hold several records back to back: from format version 2 the log writes a batch's
+ * entries as runs of ENTRY records in one document ({@link EntryRun}). A reader walks a document
+ * record by record with {@link #checkAt(int, int)}; a format-1 document is the case of one record.
  *
  * <p>Not thread-safe: each writer and each reader has its own instance, and reuses it, so that
  * appending an entry allocates nothing on the heap.
@@ -40,11 +45,15 @@ final class LogRecord {
     static final int HEADER_BYTES = 22;
     static final int TRAILER_BYTES = 4;
     static final int OVERHEAD_BYTES = HEADER_BYTES + TRAILER_BYTES;
+    /** Where the payload length (little-endian int) sits in a record: a reader finds a record's end from it. */
+    static final int LENGTH_FIELD_OFFSET = 18;
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     private byte[] buf;
+    /** Where the current record begins in {@link #buf} (0 when encoding). */
+    private int start;
     private int length;
     private final CRC32C crc = new CRC32C();
 
@@ -52,7 +61,7 @@ final class LogRecord {
         this.buf = new byte[Math.max(initialCapacity, 256)];
     }
 
-    /** The encoded record: {@code bytes()[0 .. length())}. */
+    /** The encoded record: {@code bytes()[0 .. length())} (after an encoding call). */
     byte[] bytes() {
         return buf;
     }
@@ -64,14 +73,31 @@ final class LogRecord {
     // ------------------------------------------------------------------ encoding
 
     LogRecord entry(Entry e) {
+        ensureCapacity(OVERHEAD_BYTES + e.getData().size());
+        start = 0;
+        length = encodeEntry(buf, 0, e, crc);
+        return this;
+    }
+
+    /** The bytes {@link #encodeEntry} writes for {@code e}. */
+    static int entryBytes(Entry e) {
+        return OVERHEAD_BYTES + e.getData().size();
+    }
+
+    /**
+     * Encodes {@code e} as an ENTRY record at {@code buf[offset ..]}, which must have room for
+     * {@link #entryBytes}; returns the record's length.
+     */
+    static int encodeEntry(byte[] buf, int offset, Entry e, CRC32C crc) {
         ByteString data = e.getData();
         int type = e.getTypeValue();
         if (type < 0 || type > 0xff) {
             throw new IllegalArgumentException("entry type " + type + " of entry " + e.getIndex() + " does not fit the log format");
         }
-        begin(RecordType.ENTRY, type, e.getIndex(), e.getTerm(), data.size());
-        data.copyTo(buf, HEADER_BYTES);
-        return seal();
+        int n = header(buf, offset, RecordType.ENTRY, type, e.getIndex(), e.getTerm(), data.size());
+        data.copyTo(buf, offset + HEADER_BYTES);
+        seal(buf, offset, n, crc);
+        return n;
     }
 
     LogRecord truncate(long fromIndex) {
@@ -110,68 +136,91 @@ final class LogRecord {
 
     private void begin(RecordType type, int flags, long a, long b, int payloadLength) {
         ensureCapacity(OVERHEAD_BYTES + payloadLength);
-        buf[0] = (byte) type.code;
-        buf[1] = (byte) flags;
-        LONG.set(buf, 2, a);
-        LONG.set(buf, 10, b);
-        INT.set(buf, 18, payloadLength);
-        length = OVERHEAD_BYTES + payloadLength;
+        start = 0;
+        length = header(buf, 0, type, flags, a, b, payloadLength);
     }
 
     private LogRecord seal() {
-        crc.reset();
-        crc.update(buf, 0, length - TRAILER_BYTES);
-        INT.set(buf, length - TRAILER_BYTES, (int) crc.getValue());
+        seal(buf, 0, length, crc);
         return this;
+    }
+
+    /** Writes a record header at {@code buf[offset ..]}; returns the whole record's length. */
+    private static int header(byte[] buf, int offset, RecordType type, int flags, long a, long b, int payloadLength) {
+        buf[offset] = (byte) type.code;
+        buf[offset + 1] = (byte) flags;
+        LONG.set(buf, offset + 2, a);
+        LONG.set(buf, offset + 10, b);
+        INT.set(buf, offset + 18, payloadLength);
+        return OVERHEAD_BYTES + payloadLength;
+    }
+
+    /** Writes the CRC32C trailer of the {@code length}-byte record at {@code buf[offset ..]}. */
+    private static void seal(byte[] buf, int offset, int length, CRC32C crc) {
+        crc.reset();
+        crc.update(buf, offset, length - TRAILER_BYTES);
+        INT.set(buf, offset + length - TRAILER_BYTES, (int) crc.getValue());
     }
 
     // ------------------------------------------------------------------ decoding
 
-    /** A buffer of at least {@code n} bytes to read a record of that length into; then call {@link #check(int)}. */
+    /**
+     * A buffer of at least {@code n} bytes to read a document (one or more records) of that length
+     * into; then walk it with {@link #checkAt(int, int)}.
+     */
     byte[] receive(int n) {
         ensureCapacity(n);
         return buf;
     }
 
     /**
-     * Takes the {@code n} bytes just read into {@link #receive(int)}'s buffer as the current
-     * record; returns {@code null} when it is whole and intact, else why not.
+     * Takes the record at {@code offset} of the buffer {@link #receive(int)} filled, with {@code
+     * remaining} bytes of the document from there, as the current record; returns {@code null}
+     * when it is whole and intact (then {@link #length()} is its length), else why not.
      */
-    String check(int n) {
-        length = n;
-        if (n < OVERHEAD_BYTES) {
-            return n + " bytes is shorter than any record";
+    String checkAt(int offset, int remaining) {
+        start = offset;
+        length = remaining;
+        if (remaining < OVERHEAD_BYTES) {
+            return remaining + " bytes is shorter than any record";
         }
-        int payload = (int) INT.get(buf, 18);
-        if (payload != n - OVERHEAD_BYTES) {
-            return "its length field says " + payload + " payload bytes but the record holds " + (n - OVERHEAD_BYTES);
+        int payload = (int) INT.get(buf, offset + LENGTH_FIELD_OFFSET);
+        if (payload < 0 || payload > remaining - OVERHEAD_BYTES) {
+            return "its length field says " + payload + " payload bytes but the document holds at most " + (remaining - OVERHEAD_BYTES);
         }
+        length = OVERHEAD_BYTES + payload;
         crc.reset();
-        crc.update(buf, 0, n - TRAILER_BYTES);
-        if ((int) crc.getValue() != (int) INT.get(buf, n - TRAILER_BYTES)) {
+        crc.update(buf, offset, length - TRAILER_BYTES);
+        if ((int) crc.getValue() != (int) INT.get(buf, offset + length - TRAILER_BYTES)) {
             return "it fails its CRC32C checksum";
         }
         if (type() == null) {
-            return "its type code " + (buf[0] & 0xff) + " is unknown";
+            return "its type code " + (buf[offset] & 0xff) + " is unknown";
         }
         return null;
     }
 
+    /** Takes the record at {@code offset}, already checked by {@link #checkAt}, as the current record again. */
+    void at(int offset) {
+        start = offset;
+        length = OVERHEAD_BYTES + (int) INT.get(buf, offset + LENGTH_FIELD_OFFSET);
+    }
+
     /** The current record's type, or {@code null} for an unknown code. */
     RecordType type() {
-        return RecordType.of(buf[0] & 0xff);
+        return RecordType.of(buf[start] & 0xff);
     }
 
     int flags() {
-        return buf[1] & 0xff;
+        return buf[start + 1] & 0xff;
     }
 
     long a() {
-        return (long) LONG.get(buf, 2);
+        return (long) LONG.get(buf, start + 2);
     }
 
     long b() {
-        return (long) LONG.get(buf, 10);
+        return (long) LONG.get(buf, start + 10);
     }
 
     int payloadLength() {
@@ -194,27 +243,27 @@ final class LogRecord {
     }
 
     SnapshotMetadata snapshotPayload() throws InvalidProtocolBufferException {
-        return SnapshotMetadata.parser().parseFrom(buf, HEADER_BYTES, payloadLength());
+        return SnapshotMetadata.parser().parseFrom(buf, start + HEADER_BYTES, payloadLength());
     }
 
     HardState hardStatePayload() throws InvalidProtocolBufferException {
-        return HardState.parser().parseFrom(buf, HEADER_BYTES, payloadLength());
+        return HardState.parser().parseFrom(buf, start + HEADER_BYTES, payloadLength());
     }
 
     /** SEGMENT_START: the compaction point it carries. */
     SnapshotMetadata segmentCompactedTo() throws InvalidProtocolBufferException {
         int metaLength = segmentMetaLength();
-        return SnapshotMetadata.parser().parseFrom(buf, HEADER_BYTES + 4, metaLength);
+        return SnapshotMetadata.parser().parseFrom(buf, start + HEADER_BYTES + 4, metaLength);
     }
 
     /** SEGMENT_START: the hard state it carries. */
     HardState segmentHardState() throws InvalidProtocolBufferException {
         int metaLength = segmentMetaLength();
-        return HardState.parser().parseFrom(buf, HEADER_BYTES + 4 + metaLength, payloadLength() - 4 - metaLength);
+        return HardState.parser().parseFrom(buf, start + HEADER_BYTES + 4 + metaLength, payloadLength() - 4 - metaLength);
     }
 
     private int segmentMetaLength() throws InvalidProtocolBufferException {
-        int metaLength = payloadLength() >= 4 ? (int) INT.get(buf, HEADER_BYTES) : -1;
+        int metaLength = payloadLength() >= 4 ? (int) INT.get(buf, start + HEADER_BYTES) : -1;
         if (metaLength < 0 || metaLength > payloadLength() - 4) {
             throw new InvalidProtocolBufferException("segment start record with a metadata length of " + metaLength);
         }
@@ -233,7 +282,7 @@ final class LogRecord {
         if (n < OVERHEAD_BYTES) {
             return n + " bytes is shorter than any record";
         }
-        if ((int) INT.get(record, 18) != n - OVERHEAD_BYTES) {
+        if ((int) INT.get(record, LENGTH_FIELD_OFFSET) != n - OVERHEAD_BYTES) {
             return "its length field does not match the record";
         }
         crc.reset();

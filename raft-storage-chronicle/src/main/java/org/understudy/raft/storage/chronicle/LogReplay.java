@@ -18,8 +18,9 @@ import org.understudy.raft.spi.StorageException.Kind;
  * every live entry ({@link PositionTable}) and the terms ({@link TermRuns}).
  *
  * <h2>Damaged records</h2>
- * Every record is checked (length, CRC32C, type). A damaged record is not applied; what follows it
- * decides what it means:
+ * Every record is checked (length, CRC32C, type). A damaged record is not applied, nor is anything
+ * after it in its document (the intact records before it in the document are: the tail is cut back
+ * to the last whole record); what follows it decides what it means:
  * <ul>
  *   <li>nothing: a torn tail, the last writes of a process that stopped before syncing them. They
  *       are reported in {@link #damagedTail()} for the log to drop (it logs them and appends a
@@ -100,17 +101,43 @@ final class LogReplay {
                 throw new StorageException(Kind.CORRUPT, "the Chronicle queue " + fileName(tailer)
                         + " cannot be read after queue index " + Long.toHexString(tailer.index()) + ": " + e, e);
             }
-            records++;
-            String problem = record.check(length);
+            // A document holds one record or (format 2) a run of entry records. Check them all
+            // first: a document is applied whole, or, when a record in it is damaged, only its
+            // records before that one (the tail is cut back to the last whole record) and only
+            // when no damage came before it.
+            String problem = null;
+            int intact = 0;
+            int damagedAt = 0;
+            for (int offset = 0; offset < length; offset += record.length()) {
+                problem = record.checkAt(offset, length - offset);
+                if (problem != null) {
+                    damagedAt = offset;
+                    break;
+                }
+                intact++;
+            }
+            if (length == 0) {
+                problem = "0 bytes is shorter than any record";
+            }
+            File file = tailer.currentFile();
+            if (problem == null && !damaged.isEmpty()) {
+                records += intact;
+                record.at(0);
+                acceptSkipOrFail(queueIndex, file, position, intact == 1);
+                continue;
+            }
+            if (problem != null && length > 0) {
+                failIfIntactRecordFollows(queueIndex, file, position, damagedAt, length, problem);
+            }
+            if (damaged.isEmpty()) {
+                applyRecords(queueIndex, file, position, problem == null ? length : damagedAt);
+            }
             if (problem != null) {
-                damaged.add(new DamagedRecord(queueIndex, tailer.currentFile(), position, length, problem));
-                continue;
+                records++;
+                String where = damagedAt == 0 ? problem
+                        : "the record at byte " + damagedAt + " of the document (after " + intact + " intact records, which were kept): " + problem;
+                damaged.add(new DamagedRecord(queueIndex, file, position + damagedAt, length - damagedAt, where));
             }
-            if (!damaged.isEmpty()) {
-                acceptSkipOrFail(queueIndex, tailer.currentFile(), position);
-                continue;
-            }
-            apply(queueIndex, tailer.currentFile(), position);
         }
         if (started && positions.first() <= Math.min(unknownUpTo, lastIndex)) {
             throw new StorageException(Kind.CORRUPT, "the log's entries " + positions.first() + ".." + Math.min(unknownUpTo, lastIndex)
@@ -118,10 +145,40 @@ final class LogReplay {
         }
     }
 
-    private void acceptSkipOrFail(long queueIndex, File file, long position) {
+    /**
+     * A damaged record inside a run: if a later record of the same document is intact, this is
+     * damage in the middle of the log, not a torn tail, exactly as a damaged document followed by
+     * an intact one is. (The damaged record's length field is trusted only to find where its
+     * successor would begin; when it is garbage, nothing intact is found and the rest of the
+     * document counts as the torn tail.)
+     */
+    private void failIfIntactRecordFollows(long queueIndex, File file, long position, int damagedAt, int length, String problem) {
+        int offset = damagedAt + record.length();
+        while (offset > damagedAt && offset < length) {
+            if (record.checkAt(offset, length - offset) == null) {
+                throw new StorageException(Kind.CORRUPT, "the log record at byte " + (position + damagedAt) + " of " + name(file)
+                        + " (queue index " + Long.toHexString(queueIndex) + "): " + problem + "; it is followed by valid records (the"
+                        + " next at byte " + (position + offset) + "), so this is damage in the middle of the log, not a torn write at"
+                        + " its end. Restore this node's log directory from a backup, or remove it and let the node catch up from the"
+                        + " leader");
+            }
+            offset += record.length();
+        }
+    }
+
+    /** Applies the (checked) records in the first {@code length} bytes of the document read at {@code position}. */
+    private void applyRecords(long queueIndex, File file, long position, int length) {
+        for (int offset = 0; offset < length; offset += record.length()) {
+            record.at(offset);
+            records++;
+            apply(queueIndex, file, position + offset);
+        }
+    }
+
+    private void acceptSkipOrFail(long queueIndex, File file, long position, boolean single) {
         DamagedRecord first = damaged.get(0);
         DamagedRecord last = damaged.get(damaged.size() - 1);
-        if (record.type() == RecordType.SKIP && record.a() == first.queueIndex() && record.b() == last.queueIndex()) {
+        if (single && record.type() == RecordType.SKIP && record.a() == first.queueIndex() && record.b() == last.queueIndex()) {
             damaged.clear(); // dropped at an earlier open
             return;
         }

@@ -11,13 +11,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntFunction;
-import net.openhft.chronicle.wire.Wires;
 import org.understudy.raft.spi.StorageException;
 import org.understudy.raft.spi.StorageException.Kind;
 
 /**
  * Reads a record body at a known {@link RecordPosition} straight from a read-only memory mapping
- * of its segment file: one lookup among the mapped windows, a check of Chronicle's 4-byte document
+ * of its segment file: one lookup among the mapped windows, the record's length from its own
  * header, and one copy. No Chronicle tailer, no index walk.
  *
  * <h2>Why this read path</h2>
@@ -49,13 +48,10 @@ import org.understudy.raft.spi.StorageException.Kind;
  */
 final class MappedSegments implements AutoCloseable {
 
-    /** Chronicle's document header before each record body: length and two flag bits. */
-    static final int DOCUMENT_HEADER_BYTES = Wires.SPB_HEADER_SIZE;
-
     static final int WINDOW_BITS = 30;
     private static final long WINDOW_BYTES = 1L << WINDOW_BITS;
-    /** A window also maps this far past its end, so a record whose header starts in it ends in it. */
-    private static final long WINDOW_OVERLAP = DOCUMENT_HEADER_BYTES + (long) LogQueue.MAX_RECORD_BYTES;
+    /** A window also maps this far past its end, so a record that starts in it ends in it. */
+    private static final long WINDOW_OVERLAP = LogQueue.MAX_RECORD_BYTES;
     private static final int KEY_CYCLE_SHIFT = RecordPosition.OFFSET_BITS - WINDOW_BITS;
 
     /** A mapped part of one segment file: file bytes {@code start .. end}. */
@@ -76,33 +72,26 @@ final class MappedSegments implements AutoCloseable {
     }
 
     /**
-     * The body of the record at {@code position} (a complete Chronicle data document), copied out.
+     * The record at {@code position}, copied out: its length comes from its own header (a record
+     * may share a Chronicle document with others, see {@link EntryRun}); the caller checks its CRC.
      *
      * @throws StorageException {@code CORRUPT} when the segment file is missing, or the header
-     *     there does not announce a complete record that fits in the file; {@code IO} when the
+     *     there announces a record that cannot be or does not fit in the file; {@code IO} when the
      *     file cannot be mapped
      */
     byte[] read(long position) {
         int cycle = RecordPosition.cycle(position);
         long body = RecordPosition.offset(position);
-        long headerAt = body - DOCUMENT_HEADER_BYTES;
-        if (headerAt < 0) {
-            throw damaged(cycle, body, "it would begin before its Chronicle document header");
-        }
-        long key = ((long) cycle << KEY_CYCLE_SHIFT) | (headerAt >>> WINDOW_BITS);
+        long key = ((long) cycle << KEY_CYCLE_SHIFT) | (body >>> WINDOW_BITS);
         Window w = find(windows, key);
-        if (w == null || w.end < body) {
-            w = map(key, cycle, body, body);
+        if (w == null || w.end < body + LogRecord.HEADER_BYTES) {
+            w = map(key, cycle, body, body + LogRecord.HEADER_BYTES);
         }
-        int header = w.buffer.getInt((int) (headerAt - w.start));
-        if ((header & (Wires.NOT_COMPLETE | Wires.META_DATA)) != 0) {
-            throw damaged(cycle, body, "its Chronicle header (0x" + Integer.toHexString(header)
-                    + ") does not mark a complete data document");
+        int payload = w.buffer.getInt((int) (body - w.start) + LogRecord.LENGTH_FIELD_OFFSET);
+        if (payload < 0 || payload > LogQueue.MAX_RECORD_BYTES - LogRecord.OVERHEAD_BYTES) {
+            throw damaged(cycle, body, "its header claims " + payload + " payload bytes, more than any record holds");
         }
-        int length = header & Wires.LENGTH_MASK;
-        if (length > LogQueue.MAX_RECORD_BYTES) {
-            throw damaged(cycle, body, "its Chronicle header claims " + length + " bytes, more than any record");
-        }
+        int length = LogRecord.OVERHEAD_BYTES + payload;
         if (w.end < body + length) {
             w = map(key, cycle, body, body + length);
         }
@@ -158,7 +147,7 @@ final class MappedSegments implements AutoCloseable {
             }
             long length = Math.min(size - start, WINDOW_BYTES + WINDOW_OVERLAP);
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, start, length);
-            buffer.order(ByteOrder.nativeOrder()); // Chronicle writes its headers in the native order
+            buffer.order(ByteOrder.LITTLE_ENDIAN); // LogRecord's byte order
             fresh = new Window(key, cycle, start, start + length, buffer);
         } catch (NoSuchFileException e) {
             throw new StorageException(Kind.CORRUPT, "the segment file " + file + " of a live log record (at byte " + body

@@ -271,11 +271,12 @@ class ChronicleLogRandomReadTest {
         assertThatThrownBy(() -> log.entries(damaged - 2, damaged + 2, Long.MAX_VALUE)).isInstanceOf(StorageException.class);
         assertThat(log.entries(damaged + 1, damaged + 2, 1)).containsExactly(expected.get((int) damaged));
 
-        // Chronicle's document header in front of another record: still CORRUPT, never a read past the record.
+        // Another record's length field (the top byte: a length beyond any record): still CORRUPT,
+        // never a read past the record.
         long other = 200;
         Path otherFile = log.recordFile(other);
         long otherOffset = log.recordOffset(other);
-        flip(otherFile, otherOffset - 1); // the top byte of the header: flags and length bits
+        flip(otherFile, otherOffset + LogRecord.LENGTH_FIELD_OFFSET + 3);
         assertThatThrownBy(() -> log.entries(other, other + 1, 1))
                 .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.kind()).isEqualTo(StorageException.Kind.CORRUPT))
                 .hasMessageContaining("byte " + otherOffset + " of " + otherFile);

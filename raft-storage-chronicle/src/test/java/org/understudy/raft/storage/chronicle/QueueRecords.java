@@ -20,12 +20,12 @@ import net.openhft.chronicle.wire.DocumentContext;
 /** Test access to the raw records of a closed log's queue: where each is, and damaging them. */
 final class QueueRecords {
 
-    /** One record: its segment file, the byte position of its body and its length. */
+    /** One record: its document's queue index, its segment file, its byte position and its length. */
     record Located(long queueIndex, Path file, long position, int length, int type, long a) {}
 
     private QueueRecords() {}
 
-    /** Every record of the (closed) log in {@code dir}, in queue order. */
+    /** Every record of the (closed) log in {@code dir}, in queue order (each record of a run separately). */
     static List<Located> list(Path dir) {
         ChronicleRuntime.prepare();
         List<Located> out = new ArrayList<>();
@@ -38,12 +38,17 @@ final class QueueRecords {
                         break;
                     }
                     Bytes<?> bytes = dc.wire().bytes();
-                    long position = bytes.readPosition();
-                    int length = (int) bytes.readRemaining();
-                    int type = bytes.readUnsignedByte(position);
-                    long a = bytes.readLong(position + 2);
+                    long start = bytes.readPosition();
+                    long end = start + bytes.readRemaining();
                     File file = tailer.currentFile();
-                    out.add(new Located(dc.index(), file.toPath(), position, length, type, a));
+                    // A document holds one record or a run of entry records, each self-delimiting.
+                    for (long position = start; position < end; ) {
+                        int length = LogRecord.OVERHEAD_BYTES + bytes.readInt(position + LogRecord.LENGTH_FIELD_OFFSET);
+                        int type = bytes.readUnsignedByte(position);
+                        long a = bytes.readLong(position + 2);
+                        out.add(new Located(dc.index(), file.toPath(), position, length, type, a));
+                        position += length;
+                    }
                 }
             }
         }
