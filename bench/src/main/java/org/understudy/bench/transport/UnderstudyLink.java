@@ -25,8 +25,9 @@ import org.understudy.raft.transport.netty.peer.NettyTransportOptions;
  * the constructor checks), except {@code ioThreads = 1} per node, so that, like the raw echo, each
  * side has one event-loop thread (two in all, on this 2-core machine), and a
  * {@link SimpleMeterRegistry} per node, so that counting costs what it costs with a real registry
- * and dropped messages can be checked. Each direction has its own TCP connection (the transport's
- * design: one connection per direction and lane), opened and handshaken by the first message.
+ * and dropped messages can be checked. A's first message opens and handshakes the control lane's
+ * connection; B answers on that same connection (the transport's two-way connections, on by
+ * default), as the raw echo does, so one TCP connection carries both directions.
  */
 final class UnderstudyLink implements RoundTripLink {
     static final String CLUSTER = "bench";

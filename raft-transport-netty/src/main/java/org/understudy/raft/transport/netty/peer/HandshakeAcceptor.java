@@ -27,6 +27,11 @@ import org.understudy.raft.transport.netty.proto.Handshake;
  * counted in {@code understudy.transport.handshake.rejected{side=inbound,reason=...}}, and the
  * connection closed. So are a first frame that is not a handshake, no frame within the connect
  * timeout, and a failed TLS handshake (those without an answer).
+ *
+ * <p>A handshake that asks for {@code two_way} is answered with {@code two_way} when
+ * {@link ReverseLanes} names a lane of this node that may send on the connection (the sender is a
+ * configured peer, authenticated as well as a dial would authenticate it); the reply is written
+ * before the lane is offered the connection, so the peer reads it before any Raft message.
  */
 final class HandshakeAcceptor extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(HandshakeAcceptor.class);
@@ -34,13 +39,20 @@ final class HandshakeAcceptor extends ChannelInboundHandlerAdapter {
     private final String clusterId;
     private final InboundDelivery delivery;
     private final Duration timeout;
+    private final ReverseLanes reverseLanes;
     private ScheduledFuture<?> timer;
     private boolean judged;
 
+    /** An acceptor that never answers on the connections it accepts. */
     HandshakeAcceptor(String clusterId, InboundDelivery delivery, Duration timeout) {
+        this(clusterId, delivery, timeout, ReverseLanes.NONE);
+    }
+
+    HandshakeAcceptor(String clusterId, InboundDelivery delivery, Duration timeout, ReverseLanes reverseLanes) {
         this.clusterId = clusterId;
         this.delivery = delivery;
         this.timeout = timeout;
+        this.reverseLanes = reverseLanes;
     }
 
     @Override
@@ -68,11 +80,17 @@ final class HandshakeAcceptor extends ChannelInboundHandlerAdapter {
         judged = true;
         cancelTimer();
         Lane lane = Lane.fromWire(handshake.getLane());
-        ctx.writeAndFlush(PeerProtocol.accepted(clusterId, delivery.selfId()), ctx.voidPromise());
+        OutboundLane reverse = handshake.getTwoWay()
+                ? reverseLanes.laneFor(handshake.getFrom(), lane, ctx.channel()) : null;
+        ctx.writeAndFlush(PeerProtocol.accepted(clusterId, delivery.selfId(), reverse != null), ctx.voidPromise());
         FramePipeline.switchMessages(ctx.pipeline(), RaftMessage.parser());
-        ctx.pipeline().replace(this, "peer-messages", new InboundMessageHandler(handshake.getFrom(), lane, delivery));
-        log.debug("node {}: accepted the {} connection of node {} from {}", delivery.selfId(), lane.tag(),
-                handshake.getFrom(), ctx.channel().remoteAddress());
+        ctx.pipeline().replace(this, "peer-messages",
+                new InboundMessageHandler(handshake.getFrom(), lane, delivery, reverse));
+        log.debug("node {}: accepted the {} connection of node {} from {}{}", delivery.selfId(), lane.tag(),
+                handshake.getFrom(), ctx.channel().remoteAddress(), reverse != null ? " (two-way)" : "");
+        if (reverse != null) {
+            reverse.offerIncoming(ctx.channel());
+        }
     }
 
     @Override

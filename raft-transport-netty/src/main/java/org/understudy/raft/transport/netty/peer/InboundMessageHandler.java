@@ -14,30 +14,58 @@ import org.understudy.raft.proto.RaftMessage;
  * The accepting side of a peer connection after its handshake: each decoded {@link RaftMessage}
  * goes to {@link InboundDelivery}. A malformed frame (too large, or not a Raft message) closes
  * this connection and nothing else (DESIGN.md §6): the peer reconnects and Raft re-sends.
+ *
+ * <p>On a two-way connection it also tells the {@link OutboundLane} that may answer on it (its
+ * {@code reverse} lane) when the connection can take bytes again and when it closes; the lane
+ * ignores both if it does not (or no longer) send on this connection.
  */
-final class InboundMessageHandler extends SimpleChannelInboundHandler<RaftMessage> {
+final class InboundMessageHandler extends SimpleChannelInboundHandler<RaftMessage> implements PeerDescription {
     private static final Logger log = LoggerFactory.getLogger(InboundMessageHandler.class);
     private static final LogThrottle MALFORMED_LOG = new LogThrottle(10, TimeUnit.SECONDS);
 
     private final long sender;
     private final Lane lane;
     private final InboundDelivery delivery;
+    private final OutboundLane reverse;
 
     InboundMessageHandler(long sender, Lane lane, InboundDelivery delivery) {
+        this(sender, lane, delivery, null);
+    }
+
+    /** @param reverse the lane that may send on this connection, or null for a one-way connection */
+    InboundMessageHandler(long sender, Lane lane, InboundDelivery delivery, OutboundLane reverse) {
         super(RaftMessage.class);
         this.sender = sender;
         this.lane = lane;
         this.delivery = delivery;
+        this.reverse = reverse;
     }
 
     /** Who is on the other end, for log lines: "node 1, control lane". */
-    String describe() {
+    @Override
+    public String describe() {
         return "node " + sender + ", " + lane.tag() + " lane";
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, RaftMessage message) {
         delivery.deliver(message, sender, lane);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (reverse != null && ctx.channel().isWritable()) {
+            reverse.onWritable(ctx.channel());
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (reverse != null) {
+            reverse.onFailure(ctx.channel(), "the connection closed", null);
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override

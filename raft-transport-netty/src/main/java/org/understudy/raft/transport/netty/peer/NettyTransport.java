@@ -37,6 +37,13 @@ import org.understudy.raft.transport.netty.TransportException;
  * an unknown peer, over the maximum frame size, into a full lane or to an unreachable peer is
  * dropped and counted in {@code understudy.transport.messages.dropped}.
  *
+ * <h2>Connections</h2>
+ * One connection per peer and lane, used both ways: a node answers a peer on the connection the
+ * peer dialled instead of dialling its own (a two-way connection, agreed in the handshake; see
+ * {@link OutboundLane} for who uses which connection when both dial at once, and
+ * {@link #reverseLane} for when a node refuses to answer on an incoming connection). A request and
+ * its answer thus share one TCP connection, like the answer of any request/response protocol.
+ *
  * <h2>Threads</h2>
  * {@code ioThreads} Netty event loops named {@code understudy-netty-<node>-*} serve every
  * connection, in and out; one more thread ({@code understudy-dns-<node>-*}) resolves peer host
@@ -81,8 +88,9 @@ public final class NettyTransport implements Transport {
         this.lookups = new DefaultEventExecutor(new DefaultThreadFactory("understudy-dns-" + selfId, true));
         this.resolver = new OffLoopResolver(lookups);
         this.delivery = new InboundDelivery(selfId, metrics);
-        this.server = new PeerServer(options, io, serverTls, delivery, group);
-        PeerConnector connector = new PeerConnector(options, io, clientTls, resolver, metrics);
+        LogThrottle stallLog = new LogThrottle(10, TimeUnit.SECONDS); // one WARN per 10 s over all connections
+        this.server = new PeerServer(options, io, serverTls, delivery, group, this::reverseLane, stallLog);
+        PeerConnector connector = new PeerConnector(options, io, clientTls, resolver, delivery, stallLog);
         this.laneContext = new OutboundLane.Context(options.clusterId(), selfId, options, metrics, connector,
                 delivery::unreachable);
         try {
@@ -232,6 +240,40 @@ public final class NettyTransport implements Transport {
     public String toString() {
         return "NettyTransport{node " + selfId + " at " + PeerAddress.of(localAddress) + (closed.get() ? ", closed" : "")
                 + "}";
+    }
+
+    /**
+     * The lane that may answer node {@code peer} on {@code channel}, a connection it dialled for
+     * {@code lane}: the lane of a configured peer; without TLS only if the connection comes from
+     * the IP literal configured for the peer ({@link PeerAddress#isHostOf}); under TLS only if the
+     * peer's client certificate authenticates it as that peer as a dial would
+     * ({@link ClientCertificates}); so that no message goes to a party a dial would not have
+     * reached. Called on the channel's loop.
+     */
+    private OutboundLane reverseLane(long peer, Lane lane, io.netty.channel.Channel channel) {
+        if (!options.twoWayConnections() || closed.get()) {
+            return null;
+        }
+        PeerLink link = peers.get(peer);
+        if (link == null) {
+            return null; // not (yet) a configured peer: this node dials it once it is
+        }
+        if (options.tls() == null && !link.address().isHostOf(channel.remoteAddress())) {
+            // Without TLS nothing authenticates the dialler; a dial reaches whoever has the peer's
+            // configured address, so answer only a connection from that address's IP (else anyone
+            // reaching the peer port could divert this node's messages to the peer).
+            log.debug("node {}: not answering node {} on its {} connection from {}: it does not come from the IP of its"
+                    + " configured address {} (plaintext two-way connections need an IP literal there)", selfId, peer,
+                    lane.tag(), channel.remoteAddress(), link.address());
+            return null;
+        }
+        if (options.tls() != null && !ClientCertificates.authenticates(channel, link.address(), options.tls())) {
+            log.debug("node {}: not answering node {} on its {} connection from {}: its client certificate does not "
+                    + "authenticate it as {} (needs mutual TLS, and the host name if verified)", selfId, peer,
+                    lane.tag(), channel.remoteAddress(), link.address());
+            return null;
+        }
+        return link.lane(lane);
     }
 
     private EventLoop nextLoop() {

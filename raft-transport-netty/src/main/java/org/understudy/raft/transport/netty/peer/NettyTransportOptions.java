@@ -46,6 +46,11 @@ import org.understudy.raft.transport.netty.tls.TlsSettings;
  *     the control and bulk connections to a peer usually land on different threads)
  * @param preferNativeTransport use epoll when it is available (default true); false forces NIO
  * @param tls TLS settings for every peer connection, or {@code null} for plain TCP (default)
+ * @param twoWayConnections whether a lane's connection carries messages both ways (default true):
+ *     this node answers a peer on the connection the peer dialled instead of dialling its own, and
+ *     reads the answers a peer sends back on a connection this node dialled. Off, the node behaves
+ *     like a release without the feature (one connection per direction and lane); peers with it on
+ *     still talk to it. See README.md, "Connections"
  * @param meterRegistry where the transport's meters go (default {@link Metrics#globalRegistry}, so
  *     a registry the application adds there sees them; the transport removes its meters when
  *     closed)
@@ -67,6 +72,7 @@ public record NettyTransportOptions(
         int ioThreads,
         boolean preferNativeTransport,
         TlsSettings tls,
+        boolean twoWayConnections,
         MeterRegistry meterRegistry) {
 
     public NettyTransportOptions {
@@ -121,7 +127,8 @@ public record NettyTransportOptions(
                 .bulkThresholdBytes(bulkThresholdBytes).learnerBulkBytesPerSecond(learnerBulkBytesPerSecond)
                 .reconnectBackoff(reconnectBackoffMin, reconnectBackoffMax).connectTimeout(connectTimeout)
                 .stalledFrameTimeout(stalledFrameTimeout).controlWatermark(controlWatermark).bulkWatermark(bulkWatermark).ioThreads(ioThreads)
-                .preferNativeTransport(preferNativeTransport).tls(tls).meterRegistry(meterRegistry);
+                .preferNativeTransport(preferNativeTransport).tls(tls).twoWayConnections(twoWayConnections)
+                .meterRegistry(meterRegistry);
     }
 
     /** The watermarks of {@code lane}; the high mark also bounds the lane's queue per peer. */
@@ -147,6 +154,7 @@ public record NettyTransportOptions(
         private int ioThreads = 2;
         private boolean preferNativeTransport = true;
         private TlsSettings tls;
+        private boolean twoWayConnections = true;
         private MeterRegistry meterRegistry = Metrics.globalRegistry;
 
         private Builder(String clusterId, long nodeId) {
@@ -177,13 +185,14 @@ public record NettyTransportOptions(
         public Builder ioThreads(int v) { this.ioThreads = v; return this; }
         public Builder preferNativeTransport(boolean v) { this.preferNativeTransport = v; return this; }
         public Builder tls(TlsSettings v) { this.tls = v; return this; }
+        public Builder twoWayConnections(boolean v) { this.twoWayConnections = v; return this; }
         public Builder meterRegistry(MeterRegistry v) { this.meterRegistry = v; return this; }
 
         public NettyTransportOptions build() {
             return new NettyTransportOptions(clusterId, nodeId, listenHost, listenPort, maxFrameBytes,
                     bulkThresholdBytes, learnerBulkBytesPerSecond, reconnectBackoffMin, reconnectBackoffMax,
                     connectTimeout, stalledFrameTimeout, controlWatermark, bulkWatermark, ioThreads, preferNativeTransport, tls,
-                    meterRegistry);
+                    twoWayConnections, meterRegistry);
         }
     }
 }

@@ -41,9 +41,39 @@ import org.understudy.raft.proto.RaftMessage;
  * delay the lane reconnects if anything was sent meanwhile (else it goes back to {@code IDLE}).
  * Messages sent during the backoff are dropped: Raft re-sends, and stale heartbeats are worthless.
  *
- * <p>Everything but {@link #offer}, {@link #setRateLimit} and {@link #close} runs on the lane's
- * event loop, including the connection's handler callbacks (the channel is registered on the same
- * loop), so the state needs no locks.
+ * <h2>Sending on the peer's connection ({@code ADOPTED})</h2>
+ * When the peer dials this node for this lane and both sides agreed on a two-way connection in the
+ * handshake, {@link #offerIncoming} hands that connection to the lane, which sends on it instead of
+ * dialling its own (state {@code ADOPTED}, otherwise like {@code READY}): an answer then travels on
+ * the connection its request came on, as with any request/response protocol, which halves the
+ * connections, lets TCP acknowledgements ride on data, and spares a connection set-up per peer. The
+ * rule, decided by each side alone from its own state (so the two sides need not agree):
+ * <ul>
+ *   <li>{@code IDLE} or {@code BACKOFF}: adopt (the peer evidently is up, so a backoff ends early);</li>
+ *   <li>{@code ADOPTED}: adopt the newer connection (the peer dials again only when its old one
+ *       broke, even if this side has not noticed yet);</li>
+ *   <li>{@code CONNECTING}: both dialled at once. The connection dialled by the lower node id
+ *       wins: if the peer's id is lower, this lane closes its own attempt (nothing was sent on it
+ *       yet: messages queue until the handshake is answered) and adopts; if this node's id is
+ *       lower, it keeps dialling and the peer will adopt this node's connection;</li>
+ *   <li>{@code READY} (its own connection is up): keep sending on its own, so that order within
+ *       the lane holds; the peer's connection still delivers what the peer sends.</li>
+ * </ul>
+ * An adopted connection that closes is handled like a broken own one ({@code BACKOFF}, messages
+ * dropped, {@code onUnreachable}); the peer redials if it has something to send, and this lane
+ * dials itself after its backoff if it has.
+ *
+ * <h2>Threads</h2>
+ * Everything but {@link #offer}, {@link #offerIncoming}, {@link #setRateLimit} and {@link #close}
+ * runs on the lane's <i>home</i> event loop, including the connection's handler callbacks, so the
+ * state needs no locks. A lane's own connection is registered on its home loop. An adopted
+ * connection was registered by the server on whichever loop accepted it, so adopting one moves the
+ * lane's home to that loop (writes must happen on the channel's own loop: written from elsewhere
+ * Netty would queue them as tasks it cannot count against the watermark). The move happens only on
+ * the old home loop, as the last thing its task does, through the volatile {@link #loop}; every
+ * entry point that finds itself on a loop that is no longer home (a task or timer queued before the
+ * move, a callback of a channel on another loop) forwards itself to the current home, where stale
+ * channels are then ignored.
  */
 final class OutboundLane {
     private static final Logger log = LoggerFactory.getLogger(OutboundLane.class);
@@ -52,20 +82,22 @@ final class OutboundLane {
     record Context(String clusterId, long selfId, NettyTransportOptions options, TransportMetrics metrics,
             PeerConnector connector, LongConsumer unreachable) {}
 
-    private enum State { IDLE, CONNECTING, READY, BACKOFF, CLOSED }
+    private enum State { IDLE, CONNECTING, READY, ADOPTED, BACKOFF, CLOSED }
 
     private record Queued(RaftMessage message, int bytes) {}
 
     private final long peer;
     private final Lane lane;
     private final PeerAddress address;
-    private final EventLoop loop;
+    /** The home loop: owns the state below. Changes only by {@link #adopt}, on the old home loop. */
+    private volatile EventLoop loop;
     private final Context context;
     private final long queueLimitBytes;
     private final Queue<Queued> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private final Runnable drainTask = this::drain;
+    private final Runnable tokensReturnedTask = this::tokensReturned;
     private final LogThrottle failureLog = new LogThrottle(30, TimeUnit.SECONDS);
     private volatile TokenBucket limiter;
 
@@ -148,31 +180,69 @@ final class OutboundLane {
 
     /** Closes the connection and drops what is queued (counted with {@code reason}). */
     void close(DropReason reason) {
-        try {
-            loop.execute(() -> closeNow(reason));
-        } catch (RejectedExecutionException e) {
+        if (!runOnHome(() -> closeNow(reason))) {
             discardQueued(reason); // the event loop is gone: so is the connection
         }
     }
 
+    /**
+     * The peer dialled this node for this lane on {@code ch} and agreed that this node may answer
+     * there (handshake {@code two_way}); called on {@code ch}'s loop right after the handshake reply
+     * was written. Whether the lane uses it is decided on the home loop (see the class comment).
+     */
+    void offerIncoming(Channel ch) {
+        // the same backpressure as an own connection: the server does not know the lane at accept time
+        ch.config().setWriteBufferWaterMark(context.options().watermark(lane));
+        runOnHome(() -> considerIncoming(ch));
+    }
+
     private void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
-            try {
-                loop.execute(drainTask);
-            } catch (RejectedExecutionException e) {
+            if (!runOnHome(drainTask)) {
                 discardQueued(DropReason.CLOSED);
             }
         }
     }
 
+    /** Queues {@code task} on the home loop; false if that loop is shut down (the transport is closing). */
+    private boolean runOnHome(Runnable task) {
+        try {
+            loop.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether the caller runs on the home loop. If not (the lane moved since the call was queued,
+     * or a channel on another loop calls back), {@code retry} is queued on the home loop instead
+     * and the caller must return without touching the state.
+     */
+    private boolean atHome(Runnable retry) {
+        EventLoop home = loop;
+        if (home.inEventLoop()) {
+            return true;
+        }
+        try {
+            home.execute(retry);
+        } catch (RejectedExecutionException e) {
+            // the loop is shut down: the transport is closing, and its connections with it
+        }
+        return false;
+    }
+
     // ------------------------------------------------------------------ event loop
 
     private void drain() {
+        if (!atHome(drainTask)) {
+            return; // drainScheduled stays set: the forwarded task clears it
+        }
         drainScheduled.set(false);
         switch (state) {
             case IDLE -> connect();
             case CONNECTING -> { } // the accepted handshake drains
-            case READY -> writeQueued();
+            case READY, ADOPTED -> writeQueued();
             case BACKOFF -> {
                 sentDuringBackoff = true;
                 discardQueued(DropReason.UNREACHABLE);
@@ -212,12 +282,22 @@ final class OutboundLane {
         }
         timedDrainPending = true;
         long delay = Math.max(bucket.nanosUntilAvailable(System.nanoTime()), TimeUnit.MICROSECONDS.toNanos(100));
-        loop.schedule(() -> {
-            timedDrainPending = false;
-            if (state == State.READY) {
-                writeQueued();
-            }
-        }, delay, TimeUnit.NANOSECONDS);
+        loop.schedule(tokensReturnedTask, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void tokensReturned() {
+        if (!atHome(tokensReturnedTask)) {
+            return;
+        }
+        timedDrainPending = false;
+        if (isUp()) {
+            writeQueued();
+        }
+    }
+
+    /** Connected, own or adopted: messages are written. */
+    private boolean isUp() {
+        return state == State.READY || state == State.ADOPTED;
     }
 
     private void connect() {
@@ -235,15 +315,23 @@ final class OutboundLane {
             }
         });
         long timeout = context.options().connectTimeout().toNanos();
-        timer = loop.schedule(() -> {
-            if (channel == ch && state == State.CONNECTING) {
-                onFailure(ch, "no handshake reply within " + context.options().connectTimeout().toMillis() + " ms", null);
-            }
-        }, timeout, TimeUnit.NANOSECONDS);
+        timer = loop.schedule(() -> connectTimedOut(ch), timeout, TimeUnit.NANOSECONDS);
+    }
+
+    private void connectTimedOut(Channel ch) {
+        if (!atHome(() -> connectTimedOut(ch))) {
+            return;
+        }
+        if (channel == ch && state == State.CONNECTING) {
+            onFailure(ch, "no handshake reply within " + context.options().connectTimeout().toMillis() + " ms", null);
+        }
     }
 
     /** The peer accepted the handshake on {@code ch}. */
     void onAccepted(Channel ch) {
+        if (!atHome(() -> onAccepted(ch))) {
+            return;
+        }
         if (ch != channel || state != State.CONNECTING) {
             ch.close();
             return;
@@ -255,9 +343,60 @@ final class OutboundLane {
         writeQueued();
     }
 
+    private void considerIncoming(Channel ch) {
+        if (!atHome(() -> considerIncoming(ch))) {
+            return;
+        }
+        if (!ch.isActive()) {
+            return;
+        }
+        switch (state) {
+            case IDLE, BACKOFF, ADOPTED -> adopt(ch);
+            case CONNECTING -> {
+                if (peer < context.selfId()) {
+                    // both dialled at once and the peer's id is lower: its connection wins
+                    Channel own = channel;
+                    channel = null; // its close is then a stale callback, ignored
+                    own.close();
+                    adopt(ch);
+                }
+            }
+            case READY, CLOSED -> { } // keep the own connection (order within the lane), or closed
+        }
+    }
+
+    /** Sends on {@code ch}, which the peer dialled, from now on; moves home to its loop. */
+    private void adopt(Channel ch) {
+        cancelTimer();
+        state = State.ADOPTED;
+        channel = ch;
+        sentDuringBackoff = false;
+        backoff.reset();
+        log.debug("node {}: {} lane to node {} now answers on the connection node {} dialled ({})", context.selfId(),
+                lane.tag(), peer, peer, ch.remoteAddress());
+        EventLoop target = ch.eventLoop();
+        if (target == loop) {
+            writeQueued();
+            return;
+        }
+        loop = target; // the last touch of the state on the old home: from here on it belongs to `target`
+        if (!runOnHome(this::resumeAfterMove)) {
+            discardQueued(DropReason.CLOSED);
+        }
+    }
+
+    private void resumeAfterMove() {
+        if (atHome(this::resumeAfterMove) && isUp()) {
+            writeQueued();
+        }
+    }
+
     /** {@code ch} may take more bytes again. */
     void onWritable(Channel ch) {
-        if (ch == channel && state == State.READY) {
+        if (!atHome(() -> onWritable(ch))) {
+            return;
+        }
+        if (ch == channel && isUp()) {
             writeQueued();
         }
     }
@@ -267,10 +406,14 @@ final class OutboundLane {
      * channels (replaced, or closed by {@link #close}) are ignored.
      */
     void onFailure(Channel ch, String what, Throwable cause) {
+        if (!atHome(() -> onFailure(ch, what, cause))) {
+            return;
+        }
         if (ch != channel || state == State.CLOSED || state == State.BACKOFF) {
             return;
         }
-        boolean wasReady = state == State.READY;
+        boolean wasReady = isUp();
+        boolean wasAdopted = state == State.ADOPTED;
         cancelTimer();
         channel = null;
         ch.close();
@@ -279,7 +422,11 @@ final class OutboundLane {
         context.metrics().connectFailure(lane);
         long delay = backoff.nextDelayNanos();
         String why = cause == null ? what : what + ": " + describe(cause);
-        if (wasReady) {
+        if (wasAdopted) {
+            log.info("node {}: lost the {} connection node {} dialled from {} ({}); {} queued messages dropped, "
+                    + "dialling it if needed in {} ms", context.selfId(), lane.tag(), peer, ch.remoteAddress(), why, lost,
+                    TimeUnit.NANOSECONDS.toMillis(delay));
+        } else if (wasReady) {
             log.info("node {}: lost the {} connection to node {} at {} ({}); {} queued messages dropped, reconnecting in {} ms",
                     context.selfId(), lane.tag(), peer, address, why, lost, TimeUnit.NANOSECONDS.toMillis(delay));
         } else if (failureLog.allow()) {
@@ -294,10 +441,13 @@ final class OutboundLane {
     }
 
     private void afterBackoff() {
-        timer = null;
-        if (state != State.BACKOFF) {
+        if (!atHome(this::afterBackoff)) {
             return;
         }
+        if (state != State.BACKOFF) {
+            return; // adopted a connection meanwhile (the timer was cancelled, but may have been running)
+        }
+        timer = null;
         if (sentDuringBackoff || !queue.isEmpty()) {
             context.metrics().reconnect(lane);
             connect();
@@ -307,6 +457,9 @@ final class OutboundLane {
     }
 
     private void closeNow(DropReason reason) {
+        if (!atHome(() -> closeNow(reason))) {
+            return;
+        }
         state = State.CLOSED;
         cancelTimer();
         if (channel != null) {

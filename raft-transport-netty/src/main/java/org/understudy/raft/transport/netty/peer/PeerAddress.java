@@ -78,6 +78,33 @@ public record PeerAddress(String host, int port) {
         return InetSocketAddress.createUnresolved(host, port);
     }
 
+    /**
+     * Whether a connection from {@code remote} comes from this address's host: true only when the
+     * host is an IP literal equal to {@code remote}'s IP (an IPv4-mapped IPv6 address counts as its
+     * IPv4 address). A host name never matches: checking it would need a lookup, which may not
+     * happen on an event loop.
+     */
+    boolean isHostOf(java.net.SocketAddress remote) {
+        if (!(remote instanceof InetSocketAddress inet) || inet.getAddress() == null) {
+            return false;
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        return literal != null && java.util.Arrays.equals(unmapped(literal), unmapped(inet.getAddress().getAddress()));
+    }
+
+    /** An IPv4-mapped IPv6 address ({@code ::ffff:a.b.c.d}) as its 4 IPv4 bytes; others unchanged. */
+    private static byte[] unmapped(byte[] ip) {
+        if (ip.length != 16) {
+            return ip;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (ip[i] != 0) {
+                return ip;
+            }
+        }
+        return ip[10] == (byte) 0xff && ip[11] == (byte) 0xff ? java.util.Arrays.copyOfRange(ip, 12, 16) : ip;
+    }
+
     @Override
     public String toString() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;

@@ -11,14 +11,16 @@ import io.netty.resolver.AddressResolverGroup;
 import java.net.InetSocketAddress;
 import org.understudy.raft.transport.netty.frame.FramePipeline;
 import org.understudy.raft.transport.netty.proto.HandshakeReply;
+import org.understudy.raft.transport.netty.support.LogThrottle;
 
 /**
  * Opens a lane's connection: a socket on the lane's own event loop, with that lane's write-buffer
  * watermarks, optionally TLS, the frame codec, and an {@link OutboundHandler} that sends the
  * handshake as soon as the connection is up.
  *
- * <p>Client pipeline: {@code [tls] → frame-decoder → message-decoder (HandshakeReply) →
- * frame-encoder → outbound}.
+ * <p>Client pipeline: {@code [tls] → stall-guard → frame-decoder → message-decoder (HandshakeReply,
+ * then RaftMessage on a two-way connection) → frame-encoder → outbound}. The handshake asks for a
+ * two-way connection unless {@link NettyTransportOptions#twoWayConnections()} is off.
  */
 final class PeerConnector {
     private final String clusterId;
@@ -27,11 +29,13 @@ final class PeerConnector {
     private final IoKind io;
     private final SslContext tls;
     private final AddressResolverGroup<InetSocketAddress> resolver;
-    private final TransportMetrics metrics;
+    private final InboundDelivery delivery;
+    private final LogThrottle stallLog;
 
     PeerConnector(NettyTransportOptions options, IoKind io, SslContext tls,
-            AddressResolverGroup<InetSocketAddress> resolver, TransportMetrics metrics) {
-        this.metrics = metrics;
+            AddressResolverGroup<InetSocketAddress> resolver, InboundDelivery delivery, LogThrottle stallLog) {
+        this.delivery = delivery;
+        this.stallLog = stallLog;
         this.clusterId = options.clusterId();
         this.selfId = options.nodeId();
         this.options = options;
@@ -60,9 +64,10 @@ final class PeerConnector {
                             // host and port make the TLS engine verify the name dialled (if configured) and send SNI
                             p.addLast("tls", tls.newHandler(ch.alloc(), to.host(), to.port()));
                         }
+                        p.addLast("stall-guard", new StalledFrameGuard(options.stalledFrameTimeout(), delivery, stallLog));
                         FramePipeline.install(p, options.maxFrameBytes(), HandshakeReply.parser());
-                        p.addLast("outbound", new OutboundHandler(lane, clusterId,
-                                PeerProtocol.handshake(clusterId, selfId, lane.peer(), lane.lane()), metrics));
+                        p.addLast("outbound", new OutboundHandler(lane, clusterId, PeerProtocol.handshake(clusterId,
+                                selfId, lane.peer(), lane.lane(), options.twoWayConnections()), delivery));
                     }
                 });
         return bootstrap.connect(to.socketAddress());

@@ -3,7 +3,14 @@ package org.understudy.raft.transport.netty.peer;
 import org.understudy.raft.transport.netty.proto.Handshake;
 import org.understudy.raft.transport.netty.proto.HandshakeReply;
 
-/** The peer handshake: building it, and judging one that arrives. Pure functions. */
+/**
+ * The peer handshake: building it, and judging one that arrives. Pure functions.
+ *
+ * <p>{@code two_way} (a later field of protocol 1, no version bump): a connecting node that sets
+ * it in its {@link Handshake} will read Raft messages on the connection; an accepting node that
+ * sets it in its {@link HandshakeReply} may send them there. Both must say so, so a node that
+ * predates the field (never sets it, ignores it) keeps the one-way connections it knows.
+ */
 final class PeerProtocol {
     /** The protocol this build speaks. Bump it when the meaning of a frame changes. */
     static final int VERSION = 1;
@@ -20,8 +27,13 @@ final class PeerProtocol {
     private PeerProtocol() {}
 
     static Handshake handshake(String clusterId, long from, long to, Lane lane) {
+        return handshake(clusterId, from, to, lane, false);
+    }
+
+    /** @param twoWay whether the sender will read Raft messages the accepting node sends back */
+    static Handshake handshake(String clusterId, long from, long to, Lane lane, boolean twoWay) {
         return Handshake.newBuilder().setProtocolVersion(VERSION).setClusterId(clusterId).setFrom(from).setTo(to)
-                .setLane(lane.wire()).build();
+                .setLane(lane.wire()).setTwoWay(twoWay).build();
     }
 
     /** Judges a handshake arriving at node {@code self} of cluster {@code clusterId}. */
@@ -49,8 +61,13 @@ final class PeerProtocol {
     }
 
     static HandshakeReply accepted(String clusterId, long self) {
+        return accepted(clusterId, self, false);
+    }
+
+    /** @param twoWay whether the accepting node may send its Raft messages on this connection */
+    static HandshakeReply accepted(String clusterId, long self, boolean twoWay) {
         return HandshakeReply.newBuilder().setAccepted(true).setProtocolVersion(VERSION).setClusterId(clusterId)
-                .setNodeId(self).build();
+                .setNodeId(self).setTwoWay(twoWay).build();
     }
 
     static HandshakeReply refused(String clusterId, long self, Verdict verdict) {

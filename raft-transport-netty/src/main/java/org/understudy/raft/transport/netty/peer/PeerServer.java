@@ -21,7 +21,9 @@ import org.understudy.raft.transport.netty.support.LogThrottle;
  * Accepts peer connections. Server pipeline per connection: {@code [tls] → stall-guard → frame-decoder →
  * message-decoder (Handshake, then RaftMessage) → frame-encoder → handshake (HandshakeAcceptor,
  * then peer-messages: InboundMessageHandler)}. Accepted connections are tracked so that closing
- * the server closes them too.
+ * the server closes them too. A two-way connection (see {@link OutboundLane}) gets its lane's
+ * write-buffer watermarks when a lane adopts it; until then nothing but the handshake reply is
+ * written to it.
  */
 final class PeerServer implements AutoCloseable {
     private final NettyTransportOptions options;
@@ -29,17 +31,25 @@ final class PeerServer implements AutoCloseable {
     private final SslContext tls;
     private final InboundDelivery delivery;
     private final EventLoopGroup group;
+    private final ReverseLanes reverseLanes;
     /** One WARN line per 10 s for stalled frames, across all connections of this transport. */
-    private final LogThrottle stallLog = new LogThrottle(10, TimeUnit.SECONDS);
+    private final LogThrottle stallLog;
     private final ChannelGroup accepted = new DefaultChannelGroup("peer-connections", GlobalEventExecutor.INSTANCE);
     private Channel serverChannel;
 
-    PeerServer(NettyTransportOptions options, IoKind io, SslContext tls, InboundDelivery delivery, EventLoopGroup group) {
+    /**
+     * @param reverseLanes which lane may answer on an accepted two-way connection
+     * @param stallLog the throttle of stalled-frame WARN lines, shared with the dialled connections
+     */
+    PeerServer(NettyTransportOptions options, IoKind io, SslContext tls, InboundDelivery delivery, EventLoopGroup group,
+            ReverseLanes reverseLanes, LogThrottle stallLog) {
         this.options = options;
         this.io = io;
         this.tls = tls;
         this.delivery = delivery;
         this.group = group;
+        this.reverseLanes = reverseLanes;
+        this.stallLog = stallLog;
     }
 
     /**
@@ -67,7 +77,7 @@ final class PeerServer implements AutoCloseable {
                                 stallLog));
                         FramePipeline.install(p, options.maxFrameBytes(), Handshake.parser());
                         p.addLast("handshake", new HandshakeAcceptor(options.clusterId(), delivery,
-                                options.connectTimeout()));
+                                options.connectTimeout(), reverseLanes));
                     }
                 });
         try {

@@ -11,7 +11,8 @@ import org.understudy.raft.transport.netty.frame.FrameDecoder;
 import org.understudy.raft.transport.netty.support.LogThrottle;
 
 /**
- * Closes an accepted peer connection that stops in the middle of a frame: some bytes of a frame
+ * Closes a peer connection that stops in the middle of a frame (an accepted one, or one this node
+ * dialled that the peer answers on, see {@link OutboundHandler}): some bytes of a frame
  * have arrived, and then nothing for {@code stalledFrameTimeout}. Sits just before the
  * {@link FrameDecoder} (after TLS), sees every chunk of bytes go by and asks the decoder afterwards
  * whether part of a frame is left over.
@@ -85,7 +86,7 @@ final class StalledFrameGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         delivery.metrics().stalledFrame();
-        InboundMessageHandler peer = ctx.pipeline().get(InboundMessageHandler.class);
+        PeerDescription peer = ctx.pipeline().get(PeerDescription.class);
         String who = peer == null ? "before its handshake" : "(" + peer.describe() + ")";
         String line = "node {}: closing the peer connection from {} {}: a frame stopped arriving midway, {} bytes held "
                 + "and nothing received for {} ms (stalledFrameTimeout)";

@@ -14,6 +14,12 @@
  *       org.understudy.raft.transport.netty.peer.Lane}; each lane owns at most one connection
  *       (opened lazily by {@code PeerConnector}, re-opened after a {@code Backoff}), a bounded
  *       queue, and for learners' bulk lane a {@code TokenBucket}.</li>
+ *   <li>Two-way connections: when both handshake messages say {@code two_way}, a lane answers the
+ *       peer on the connection the peer dialled ({@code ReverseLanes} finds the lane,
+ *       {@code ClientCertificates} checks a TLS client is the configured peer, and
+ *       {@code OutboundLane#offerIncoming} decides), and the dialling side's
+ *       {@code OutboundHandler} delivers what comes back. One connection per peer and lane then
+ *       carries both directions.</li>
  *   <li>{@code TransportMetrics} names every meter; {@code IoKind} picks epoll or NIO.</li>
  * </ul>
  */
