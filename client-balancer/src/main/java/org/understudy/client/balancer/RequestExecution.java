@@ -296,27 +296,20 @@ final class RequestExecution {
     }
 
     private void onDeadline() {
-        BalancerException failure;
-        synchronized (this) {
-            if (done) {
-                return;
-            }
-            done = true;
-            if (inFlight != null && request.kind() == RequestKind.WRITE) {
-                mayHaveBeenApplied = true;
-            }
-            cancelTimersLocked();
-            long now = balancer.scheduler().nowMillis();
-            failure = failLocked(FailureReason.DEADLINE_EXCEEDED, ErrorCodes.UNAVAILABLE,
-                    "deadline of " + (deadlineAtMillis - startedAtMillis) + " ms exceeded"
-                            + (inFlight != null ? " with attempt #" + inFlight.number + " to " + inFlight.route.endpoint()
-                            + " unanswered" : "") + "; " + lastProblem, now);
-        }
-        balancer.failed(this, failure);
+        endUnavailable(FailureReason.DEADLINE_EXCEEDED, null);
     }
 
     /** Ends the request now (the balancer is closing). */
     void abort(FailureReason reason, String why) {
+        endUnavailable(reason, why);
+    }
+
+    /**
+     * Ends the request with {@code UNAVAILABLE} unless it already ended; a write still in flight
+     * may have been applied. {@code why} null: the deadline passed (the message says which
+     * attempt was unanswered).
+     */
+    private void endUnavailable(FailureReason reason, String why) {
         BalancerException failure;
         synchronized (this) {
             if (done) {
@@ -327,7 +320,11 @@ final class RequestExecution {
                 mayHaveBeenApplied = true;
             }
             cancelTimersLocked();
-            failure = failLocked(reason, ErrorCodes.UNAVAILABLE, why, balancer.scheduler().nowMillis());
+            String message = why != null ? why
+                    : "deadline of " + (deadlineAtMillis - startedAtMillis) + " ms exceeded"
+                            + (inFlight != null ? " with attempt #" + inFlight.number + " to " + inFlight.route.endpoint()
+                            + " unanswered" : "") + "; " + lastProblem;
+            failure = failLocked(reason, ErrorCodes.UNAVAILABLE, message, balancer.scheduler().nowMillis());
         }
         balancer.failed(this, failure);
     }

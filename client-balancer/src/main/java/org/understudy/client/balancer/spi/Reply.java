@@ -35,10 +35,7 @@ public sealed interface Reply {
         }
 
         public byte[] payloadBytes() {
-            ByteBuffer b = payload.duplicate();
-            byte[] out = new byte[b.remaining()];
-            b.get(out);
-            return out;
+            return Payloads.copyOf(payload);
         }
     }
 

@@ -19,9 +19,6 @@ public record TransportRequest(ByteBuffer payload, RequestKind kind, boolean ide
 
     /** A copy of the payload's remaining bytes. */
     public byte[] payloadBytes() {
-        ByteBuffer b = payload.duplicate();
-        byte[] out = new byte[b.remaining()];
-        b.get(out);
-        return out;
+        return Payloads.copyOf(payload);
     }
 }
