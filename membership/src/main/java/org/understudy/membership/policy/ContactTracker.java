@@ -68,8 +68,21 @@ public final class ContactTracker {
         contacts.keySet().retainAll(present);
         for (long id : present) {
             PeerProgress pr = status.progress().get(id);
-            boolean active = id == status.id() || (pr != null && pr.recentActive());
             Contact c = contacts.computeIfAbsent(id, k -> new Contact());
+            // The core marks a peer it has just added as recently active (as etcd-io/raft does, so
+            // that CheckQuorum does not count a new peer against the leader at once). That is not
+            // having heard from it: a learner that was never started would look healthy for an
+            // election timeout and could be promoted (seed figure 7). So the flag counts only once
+            // the peer is confirmed: it acknowledged an append (match > 0), or the flag was seen
+            // set again after being seen cleared (a response since CheckQuorum cleared it).
+            boolean flag = pr != null && pr.recentActive();
+            if (pr != null && (pr.match() > 0 || (flag && c.sawCleared))) {
+                c.confirmed = true;
+            }
+            if (!flag) {
+                c.sawCleared = true;
+            }
+            boolean active = id == status.id() || (flag && c.confirmed);
             if (active) {
                 c.lastActiveAt = nowMillis;
                 c.silentSince = -1;
@@ -132,5 +145,9 @@ public final class ContactTracker {
     private static final class Contact {
         long lastActiveAt = -1;
         long silentSince = -1;
+        /** Some sample found the peer's flag cleared. */
+        boolean sawCleared;
+        /** The peer has answered this leadership (see {@link #observe}). */
+        boolean confirmed;
     }
 }

@@ -171,17 +171,21 @@ public final class PromotionCheck {
 
         NotReadyReason reason;
         String message;
-        if (!active) {
+        // A snapshot in flight is named first: right after a learner starts on a compacted log,
+        // the leader streams it a snapshot before the learner has acknowledged any append, so it
+        // is not confirmed active yet either, and "receiving a snapshot" is the useful answer.
+        if (snapshotInFlight) {
+            reason = NotReadyReason.SNAPSHOT_IN_FLIGHT;
+            String index = pending != 0 ? " (index " + pending + ")" : "";
+            message = (active ? "learner " + learnerId + " is still receiving a snapshot" + index
+                    : "a snapshot" + index + " is on its way to learner " + learnerId + ", which has not answered yet")
+                    + "; retry once it has installed it and caught up";
+        } else if (!active) {
             reason = NotReadyReason.NOT_RECENTLY_ACTIVE;
             message = "learner " + learnerId + " has not been heard from within an election timeout ("
                     + electionTimeoutMillis + " ms)"
                     + (lastContact > 0 ? "; last contact " + lastContact + " ms ago" : "")
                     + "; check that it is running and reachable at its peer URLs, then retry";
-        } else if (snapshotInFlight) {
-            reason = NotReadyReason.SNAPSHOT_IN_FLIGHT;
-            message = "learner " + learnerId + " is still receiving a snapshot"
-                    + (pending != 0 ? " (index " + pending + ")" : "")
-                    + "; retry once it has installed it and caught up";
         } else if (lag >= threshold) {
             reason = NotReadyReason.LAGGING;
             message = "learner " + learnerId + " lags " + lag + " entries behind the leader (threshold " + threshold

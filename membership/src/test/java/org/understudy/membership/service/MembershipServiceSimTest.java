@@ -139,6 +139,27 @@ class MembershipServiceSimTest {
     // ------------------------------------------------------------------ promote (seed figures 10-12)
 
     @Test
+    void fig7_aLearnerThatWasNeverStartedIsNotPromotedEvenRightAfterItsAddWithASmallLag() {
+        // A one-voter cluster with a short log: the new learner's lag is under the threshold, and
+        // the core marks a new peer "recently active". Promoting it would make the quorum 2 of 2
+        // with a member that is not running: the cluster would stop (seed figure 7).
+        ServiceCluster c = new ServiceCluster(SEED, options().build(),
+                b -> b.voters(1).founderRecords(org.understudy.membership.sim.SimRecords.founders(1)).snapshotEvery(0));
+        c.h.elect(1);
+        c.propose(3, "few");
+        long id = addLearner(c, "n2", URL4);
+
+        RaftException refused = failure(c, c.service(1).promote(id), 5);
+        assertThat(refused.code()).isEqualTo(ErrorCode.LEARNER_NOT_READY);
+        assertThat(refused.details()).containsEntry(PromotionVerdict.REASON, "NOT_RECENTLY_ACTIVE");
+
+        c.h.startJoiner(id);
+        c.rounds(5);
+        c.await(c.service(1).promote(id), 20);
+        assertRoleEverywhere(c, id, MemberRole.VOTER);
+    }
+
+    @Test
     void fig10to12_promoteIsRefusedWithTheLagUntilTheLearnerCaughtUp_thenAcceptedFromAFollower() {
         ServiceCluster c = new ServiceCluster(SEED, options().build(),
                 b -> b.voters(1, 2, 3).founderRecords(org.understudy.membership.sim.SimRecords.founders(1, 2, 3))

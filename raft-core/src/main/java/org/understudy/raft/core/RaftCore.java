@@ -1343,6 +1343,9 @@ public final class RaftCore {
         if (context.size() != 16) {
             return -1;
         }
-        return context.asReadOnlyByteBuffer().getLong(8);
+        // Relative to the buffer's position: a context parsed from a network frame with aliasing is
+        // a slice of the frame, and its buffer view starts where the slice does, not at 0.
+        ByteBuffer b = context.asReadOnlyByteBuffer();
+        return b.getLong(b.position() + 8);
     }
 }

@@ -42,6 +42,37 @@ class ReadIndexTest {
     }
 
     /**
+     * A read-index answer that came over a network transport: its context is a slice of the frame
+     * it was parsed from (protobuf aliasing), whose buffer view does not start at 0. Reading the
+     * request id at an absolute offset of that view picked bytes of the frame before the context,
+     * so a follower's read never matched its request (found by the raft-kv example over Netty).
+     */
+    @Test
+    void aReadIndexAnswerWhoseContextIsASliceOfALargerBufferFindsItsRequest() {
+        Cluster c = Cluster.ofVoters(1, 2, 3);
+        c.elect(1);
+        var write = c.propose(1, "w");
+        c.stabilize();
+        // 2 asks; the leader's own answer is lost, and the same answer arrives as a slice instead
+        c.drop(m -> m.getType() == org.understudy.raft.proto.MessageType.MSG_READ_INDEX_RESP && m.getTo() == 2);
+        c.readIndex(2, 13);
+        c.stabilize();
+        c.tickAll(1);
+        assertThat(c.readStates(2)).isEmpty();
+        java.nio.ByteBuffer frame = java.nio.ByteBuffer.allocate(40);
+        frame.putLong(0x5a5a5a5a5a5a5a5aL).putLong(2).putLong(13).putLong(-1).putLong(-1);
+        com.google.protobuf.ByteString context = com.google.protobuf.ByteString.copyFrom(frame.array()).substring(8, 24);
+        c.core(2).step(org.understudy.raft.proto.RaftMessage.newBuilder()
+                .setType(org.understudy.raft.proto.MessageType.MSG_READ_INDEX_RESP).setFrom(1).setTo(2)
+                .setTerm(c.core(1).term()).setIndex(write.index()).setContext(context).build());
+        c.stabilize();
+        assertThat(c.readStates(2)).singleElement().satisfies(rs -> {
+            assertThat(rs.requestId()).isEqualTo(13);
+            assertThat(rs.index()).isEqualTo(write.index());
+        });
+    }
+
+    /**
      * A leader that demoted itself keeps leading its term while it hands over, but it is no longer
      * counted: it must not serve reads on its own. Here the only voter, 2, already leads term 3 and
      * committed more, and 1 has not heard of it. Core bug B4 in raft-core/docs/simulator-findings.md.

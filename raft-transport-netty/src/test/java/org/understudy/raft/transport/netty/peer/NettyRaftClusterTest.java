@@ -124,6 +124,19 @@ class NettyRaftClusterTest {
     }
 
     @Test
+    void aFollowersLinearizableReadIndexIsAnsweredByTheLeader() throws Exception {
+        startCluster();
+        RaftNode<Long> leader = awaitLeader();
+        propose(leader, "r", 5);
+        for (RaftNode<Long> node : nodes.values()) {
+            // a follower forwards MSG_READ_INDEX (term 0, a local request) to the leader over the
+            // transport and gets MSG_READ_INDEX_RESP back once a quorum confirmed the leader
+            long index = node.readIndex().get(10, TimeUnit.SECONDS);
+            assertThat(index).as("read index on node %d", node.id()).isGreaterThanOrEqualTo(5);
+        }
+    }
+
+    @Test
     void aTransportOfAnotherClusterIsRefusedAndCannotDisturbTheCluster() throws Exception {
         startCluster();
         RaftNode<Long> leader = awaitLeader();
