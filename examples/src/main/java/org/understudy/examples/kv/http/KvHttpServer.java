@@ -1,0 +1,167 @@
+package org.understudy.examples.kv.http;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.understudy.examples.kv.api.KvService;
+import org.understudy.raft.transport.netty.peer.IoKind;
+
+/**
+ * raft-kv's HTTP/JSON API (RAFT-KV.md; routes and status rules in this package's documentation) on
+ * Netty's HTTP codec, serving one {@link KvService}.
+ *
+ * <pre>{@code
+ * KvHttpServer http = KvHttpServer.start(service, KvHttpServerOptions.builder().listen("0.0.0.0", 2379).build());
+ * ...
+ * http.close();
+ * }</pre>
+ *
+ * <h2>Threads</h2>
+ * Event loops read, decode and write; they call the {@link KvService}, whose methods return at
+ * once, and never wait: answers are written from the futures' callbacks, moved onto the
+ * connection's event loop. Forwarding to the leader uses the JDK {@link HttpClient}'s own threads.
+ *
+ * <h2>Life cycle</h2>
+ * {@link #start} binds (so {@link #localAddress()} is known at once) and serves. {@link #close()}
+ * stops listening, closes every connection and stops the event loops it created (not a shared
+ * group given in the options); it is idempotent.
+ */
+public final class KvHttpServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KvHttpServer.class);
+
+    private final KvHttpServerOptions options;
+    private final EventLoopGroup group;
+    private final EventLoopGroup ownGroup;
+    private final ChannelGroup accepted = new DefaultChannelGroup("kv-http-connections", GlobalEventExecutor.INSTANCE);
+    private final AtomicLong acceptedTotal = new AtomicLong();
+    private final Channel serverChannel;
+    private final InetSocketAddress localAddress;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private KvHttpServer(KvService service, KvHttpServerOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(service, "service");
+        HttpClient forwardClient = options.forwardClient() != null ? options.forwardClient()
+                : HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(Duration.ofSeconds(3))
+                        .build();
+        KvHttpApi api = new KvHttpApi(service,
+                new LeaderForwarder(forwardClient, options.forwardScheme(), options.forwardTimeout()));
+        IoKind io;
+        if (options.eventLoops() != null) {
+            io = options.eventLoopsKind();
+            this.group = options.eventLoops();
+            ownGroup = null;
+        } else {
+            io = IoKind.select(options.preferNativeTransport());
+            this.group = new MultiThreadIoEventLoopGroup(options.ioThreads(),
+                    new DefaultThreadFactory("understudy-" + options.name() + "-io", true), io.handlerFactory());
+            ownGroup = group;
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(io.serverChannel())
+                .option(ChannelOption.SO_REUSEADDR, true) // a restarted member binds its port again at once
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new HttpPipeline(options, api, accepted, acceptedTotal::incrementAndGet));
+        try {
+            this.serverChannel = bootstrap.bind(options.host(), options.port()).syncUninterruptibly().channel();
+        } catch (Exception e) {
+            stopOwnGroup(true);
+            String message = "the HTTP API cannot listen on " + options.host() + ":" + options.port() + ": " + e.getMessage()
+                    + " (is the port taken, or the host not an address of this machine?)";
+            throw new UncheckedIOException(message, e instanceof IOException io2 ? io2 : new IOException(e.getMessage(), e));
+        }
+        this.localAddress = (InetSocketAddress) serverChannel.localAddress();
+        log.info("{}: serving the HTTP API on {} ({}, TLS {}, body limit {} bytes)", options.name(), address(),
+                ownGroup == null ? "shared event loops" : options.ioThreads() + " " + io + " event loops",
+                options.tls() == null ? "off" : "on", options.maxBodyBytes());
+    }
+
+    /**
+     * Binds {@code options.host():port()} and serves {@code service}.
+     *
+     * @throws UncheckedIOException when the address cannot be bound; the message says which and why
+     */
+    public static KvHttpServer start(KvService service, KvHttpServerOptions options) {
+        return new KvHttpServer(service, options);
+    }
+
+    /** The address actually bound (with the OS-chosen port when the options said 0). */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** {@link #localAddress()} as {@code host:port} ({@code [v6]:port}): a client URL. */
+    public String address() {
+        return NetUtil.toSocketAddressString(localAddress);
+    }
+
+    /** Connections open now. */
+    public int openConnections() {
+        return accepted.size();
+    }
+
+    /** Connections accepted since the start (keep-alive makes this grow slower than the requests). */
+    public long acceptedConnections() {
+        return acceptedTotal.get();
+    }
+
+    public KvHttpServerOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean onOwnLoop = false;
+        for (var loop : group) {
+            onOwnLoop |= loop.inEventLoop();
+        }
+        var stopListening = serverChannel.close();
+        var closeAll = accepted.close();
+        if (!onOwnLoop) {
+            stopListening.awaitUninterruptibly(5, TimeUnit.SECONDS);
+            closeAll.awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        stopOwnGroup(!onOwnLoop);
+        log.info("{}: HTTP API on {} closed", options.name(), address());
+    }
+
+    private void stopOwnGroup(boolean wait) {
+        if (ownGroup == null) {
+            return;
+        }
+        var stopped = ownGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        if (wait) {
+            stopped.awaitUninterruptibly(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "KvHttpServer{" + options.name() + " at " + address() + (closed.get() ? ", closed" : "") + "}";
+    }
+}

@@ -1,0 +1,63 @@
+package org.understudy.examples.kv.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Bad flags print usage and exit 2; a failure to reach the cluster exits 1 with the code. */
+class RaftKvMainTest {
+
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cl = RaftKvMain.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "",
+            "bogus",
+            "server --name n1",
+            "server --name n1 --data-dir /tmp/x --bogus",
+            "server --name n1 --data-dir /tmp/x --storage floppy",
+            "server --name n1 --data-dir /tmp/x --initial-cluster-state maybe",
+            "server --name n1 --data-dir /tmp/x --listen-peer nohost",
+            "server --name n1 --data-dir /tmp/x --tls-cert a.pem",
+            "server --name n1 --data-dir /tmp/x --force-new-cluster",
+            "ctl -w xml get k",
+            "ctl get",
+            "ctl member add n4",
+            "ctl member promote",
+            "ctl --timeout soon get k"})
+    void badFlagsExit2WithUsage(String args) {
+        Run r = run(args.isEmpty() ? new String[0] : args.split(" "));
+        assertThat(r.exit()).as("exit code of '%s' (stderr: %s)", args, r.err()).isEqualTo(2);
+        assertThat(r.err()).contains("Usage:");
+    }
+
+    @Test
+    void unreachableClusterExits1WithTheCode() {
+        int port = org.understudy.examples.kv.node.TestPorts.free();
+        Run r = run("ctl", "--endpoints", "127.0.0.1:" + port, "--timeout", "2s", "get", "k");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).startsWith("Error: UNAVAILABLE:").contains("no endpoint answered");
+    }
+
+    @Test
+    void helpExits0() {
+        Run r = run("ctl", "member", "add", "--help");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("--peer-url", "--voter", "--wait");
+    }
+}
