@@ -52,6 +52,13 @@ public interface KvService {
     /** Removes a member; {@code MEMBER_NOT_FOUND}. */
     CompletableFuture<Void> removeMember(long memberId);
 
+    /**
+     * Puts {@code clientUrl} ({@code host:port}) into member {@code memberId}'s record, so that
+     * clients find every member (RAFT-KV.md lists only peer addresses at start). Members call it
+     * on the leader for themselves; a follower answers {@code NOT_LEADER}. Idempotent.
+     */
+    CompletableFuture<Void> publishClientUrl(long memberId, String clientUrl);
+
     /** This member's view of itself and the cluster, from local state (never forwarded). */
     StatusView status();
 

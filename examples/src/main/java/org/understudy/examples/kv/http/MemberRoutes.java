@@ -28,6 +28,7 @@ final class MemberRoutes {
         table.add("POST", "/v1/members", this::add);
         table.add("POST", "/v1/members/{id}/promote", this::promote);
         table.add("DELETE", "/v1/members/{id}", this::remove);
+        table.add("PUT", "/v1/members/{id}/client-url", this::publishClientUrl);
     }
 
     private CompletableFuture<HttpReply> list(KvHttpRequest request, List<String> params, Executor replies) {
@@ -64,6 +65,18 @@ final class MemberRoutes {
         long id = memberId(params);
         Requests.requireNoQueryNoBody(request);
         return service.removeMember(id).thenApplyAsync(ignored -> HttpReply.json(200, Map.of()), replies);
+    }
+
+    /** A member advertising where it serves clients (body: {@code host:port}); see {@link KvService#publishClientUrl}. */
+    private CompletableFuture<HttpReply> publishClientUrl(KvHttpRequest request, List<String> params, Executor replies) {
+        long id = memberId(params);
+        QueryParams.parse(request.rawQuery(), Set.of());
+        String url = new String(request.body(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (url.isEmpty()) {
+            throw new org.understudy.examples.kv.api.KvException(org.understudy.examples.kv.api.KvErrorCode.BAD_REQUEST,
+                    "the body must be the member's client address, host:port");
+        }
+        return service.publishClientUrl(id, url).thenApplyAsync(ignored -> HttpReply.json(200, Map.of()), replies);
     }
 
     private static long memberId(List<String> params) {

@@ -17,6 +17,7 @@
  *       <td>201 {@code {"member":{..},"initialCluster":".."}}</td></tr>
  *   <tr><td>{@code POST /v1/members/{id}/promote}</td><td>200 {@code {"member":{..}}}</td></tr>
  *   <tr><td>{@code DELETE /v1/members/{id}}</td><td>200 {@code {}}</td></tr>
+ *   <tr><td>{@code PUT /v1/members/{id}/client-url} (internal: a member advertising its client address, body {@code host:port}; leader only)</td><td>200 {@code {}}</td></tr>
  *   <tr><td>{@code GET /v1/status}</td>
  *       <td>200 {@code {"id","name","role","term","leader","commitIndex","appliedIndex","lastIndex","learner"}}</td></tr>
  *   <tr><td>{@code GET /health}</td><td>200 {@code {"healthy":true}}; 503 {@code {"healthy":false,"reason":".."}}</td></tr>

@@ -1,69 +1,96 @@
 package org.understudy.examples.kv.node;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.membership.proto.Member;
-import org.understudy.membership.proto.MembershipChange;
 import org.understudy.membership.registry.MemberRegistry;
-import org.understudy.membership.registry.MembershipContext;
-import org.understudy.raft.proto.ConfChange;
-import org.understudy.raft.proto.ConfChangeSingle;
-import org.understudy.raft.proto.ConfChangeType;
 import org.understudy.raft.runtime.NodeStatus;
 import org.understudy.raft.runtime.RaftNode;
 
 /**
- * Puts this member's client URL into its own record in the member registry, so that followers can
- * tell clients where the leader serves ({@code NOT_LEADER} carries {@code leaderClientUrl}, which
- * the HTTP layer forwards to) and {@code member list} shows it.
+ * Gets this member's client URL into its own registry record, whatever its role, so that
+ * {@code GET /v1/members} gives clients (the client balancer) every voter's address, followers can
+ * name the leader's address in {@code NOT_LEADER} ({@code leaderClientUrl}, which the HTTP layer
+ * forwards to), and {@code member list} shows it.
  *
- * <p>Why this way: {@code --initial-cluster} names only peer addresses, and founders must all
- * write the same founding registry, so no founder can put its client URL there. The registry's
- * records change only with a configuration change, and only the leader proposes those; so a
- * member publishes its URL when it leads, with a change that re-asserts its own role (adding an
- * existing voter is a no-op for Raft) and carries the updated record. A member that never led has
- * no client URL in the registry; the leader, which is the one clients need, always has one.
+ * <p>Why this way: {@code --initial-cluster} names only peer addresses, and founders must all write
+ * the same founding registry, so no founder can put its client URL there; {@code member add} names
+ * only peer URLs too. Records change only through configuration changes, which only the leader
+ * proposes. So the leader publishes its own URL directly ({@link ClientUrlRecords}), and any other
+ * member (follower or learner) asks the leader to do it ({@link ClientUrlRelay}), as soon as the
+ * leader's own URL is known. Run periodically: it does nothing while the record is right, so it
+ * also republishes after a URL change (a restart on another port) or a lost request; after a
+ * failure (e.g. {@code CONF_CHANGE_IN_PROGRESS}) it waits {@link #RETRY_AFTER_MILLIS} first.
  */
 final class ClientUrlPublisher {
     private static final Logger log = LoggerFactory.getLogger(ClientUrlPublisher.class);
+    static final long RETRY_AFTER_MILLIS = 1_000;
 
     private final RaftNode<?> node;
-    private final java.util.function.Supplier<MemberRegistry> registry;
+    private final Supplier<MemberRegistry> registry;
     private final String clientUrl;
-    private final AtomicBoolean inFlight = new AtomicBoolean();
+    private final ClientUrlRecords records;
+    private final ClientUrlRelay relay;
+    private boolean inFlight;
+    private long retryAtNanos = System.nanoTime();
 
-    ClientUrlPublisher(RaftNode<?> node, java.util.function.Supplier<MemberRegistry> registry, String clientUrl) {
+    /** @param clientUrl this member's client URL in the registry's form ({@code http://host:port}) */
+    ClientUrlPublisher(RaftNode<?> node, Supplier<MemberRegistry> registry, String clientUrl, ClientUrlRecords records,
+            ClientUrlRelay relay) {
         this.node = node;
         this.registry = registry;
         this.clientUrl = clientUrl;
+        this.records = records;
+        this.relay = relay;
     }
 
-    /** Called periodically; proposes the record update when this member leads and its record is stale. */
+    /** Called periodically from one thread; starts at most one publication at a time. */
     void run() {
-        NodeStatus status = node.status();
-        if (!status.isLeader() || inFlight.get()) {
-            return;
+        synchronized (this) {
+            if (inFlight || System.nanoTime() - retryAtNanos < 0) {
+                return;
+            }
         }
+        NodeStatus status = node.status();
         MemberRegistry reg = registry.get();
         Member self = reg.member(node.id()).orElse(null);
-        if (self == null || reg.isJoint() || self.getClientUrlsList().equals(List.of(clientUrl))) {
-            return;
+        if (self == null || self.getClientUrlsList().equals(List.of(clientUrl))) {
+            return; // not in the registry yet (a joiner before its snapshot), or already published
         }
-        Member updated = self.toBuilder().clearClientUrls().addClientUrls(clientUrl).build();
-        ConfChange change = MembershipContext.attach(ConfChange.newBuilder()
-                .addChanges(ConfChangeSingle.newBuilder().setType(ConfChangeType.CONF_CHANGE_ADD_VOTER)
-                        .setNodeId(node.id()))
-                .build(), MembershipChange.newBuilder().addUpsert(updated)
-                .setReason("member " + self.getName() + " publishes its client URL " + clientUrl).build());
-        inFlight.set(true);
-        node.changeMembership(change).orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).whenComplete((conf, err) -> {
-            inFlight.set(false);
+        CompletableFuture<?> asked;
+        String via;
+        if (status.isLeader()) {
+            asked = records.publish(node.id(), clientUrl);
+            via = "directly";
+        } else {
+            long leader = status.leaderId();
+            String leaderUrl = leader == 0 ? null : reg.member(leader)
+                    .filter(m -> m.getClientUrlsCount() > 0).map(m -> m.getClientUrls(0)).orElse(null);
+            if (leaderUrl == null) {
+                return; // no leader, or its own URL is not published yet: it will be within moments
+            }
+            asked = relay.publish(leaderUrl, node.id(), clientUrl);
+            via = "through the leader at " + leaderUrl;
+        }
+        synchronized (this) {
+            inFlight = true;
+        }
+        asked.whenComplete((r, err) -> {
+            synchronized (this) {
+                inFlight = false;
+                if (err != null) {
+                    retryAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_AFTER_MILLIS);
+                }
+            }
             if (err != null) {
-                log.debug("publishing the client URL {} failed (retried later): {}", clientUrl, err.toString());
+                log.debug("member '{}': publishing the client URL {} {} failed (retried in {} ms): {}", self.getName(),
+                        clientUrl, via, RETRY_AFTER_MILLIS, KvErrors.unwrap(err).toString());
             } else {
-                log.info("member {} published its client URL {}", self.getName(), clientUrl);
+                log.debug("member '{}': client URL {} published {}", self.getName(), clientUrl, via);
             }
         });
     }

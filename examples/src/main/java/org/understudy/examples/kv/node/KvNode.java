@@ -82,6 +82,8 @@ public final class KvNode implements KvService, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final KvErrors errors;
     private final String clientUrl;
+    private final ConfChangeGate confChanges = new ConfChangeGate();
+    private final ClientUrlRecords clientUrls;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The registry, read through the group (the same object every node method sees). */
@@ -107,6 +109,8 @@ public final class KvNode implements KvService, AutoCloseable {
         this.scheduler = scheduler;
         this.clientUrl = config.listenClient().clientUrl();
         this.errors = new KvErrors(this::clientAddressOf);
+        this.clientUrls = new ClientUrlRecords(node, group::registry, confChanges, errors,
+                config.requestTimeout().toMillis());
         this.metrics = new RaftMetrics(meterRegistry, identity.memberId(), node::status);
     }
 
@@ -211,7 +215,8 @@ public final class KvNode implements KvService, AutoCloseable {
     }
 
     private void schedule(RaftNodeGroup<KvResult> group) {
-        ClientUrlPublisher publisher = new ClientUrlPublisher(node, group::registry, clientUrl);
+        ClientUrlPublisher publisher = new ClientUrlPublisher(node, group::registry, clientUrl, clientUrls,
+                new ClientUrlRelay());
         scheduler.scheduleAtFixedRate(() -> {
             try {
                 membership.tick();
@@ -236,6 +241,11 @@ public final class KvNode implements KvService, AutoCloseable {
             Optional<String> requestId) {
         return write("put " + key, KvCommands.put(key, value, prevRevision, requestId),
                 KvResults::toPutResult);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishClientUrl(long memberId, String clientUrl) {
+        return clientUrls.publish(memberId, clientUrl).thenApply(ignored -> null);
     }
 
     @Override
@@ -309,7 +319,8 @@ public final class KvNode implements KvService, AutoCloseable {
         } catch (KvException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return timed(membership.add(request), "member add " + name, added -> {
+        AddRequest add = request;
+        return timed(confChanges.operatorChange(() -> membership.add(add)), "member add " + name, added -> {
             MemberRegistry reg = added.registry();
             return new AddMemberResult(memberView(added.member(), reg, null), initialCluster(reg));
         });
@@ -325,7 +336,7 @@ public final class KvNode implements KvService, AutoCloseable {
 
     @Override
     public CompletableFuture<MemberView> promote(long memberId) {
-        return timed(membership.promote(memberId), "member promote " + ClusterIds.hex(memberId), reg -> {
+        return timed(confChanges.operatorChange(() -> membership.promote(memberId)), "member promote " + ClusterIds.hex(memberId), reg -> {
             Member m = reg.member(memberId).orElseThrow(() -> new KvException(KvErrorCode.MEMBER_NOT_FOUND,
                     "member " + ClusterIds.hex(memberId) + " is gone"));
             return memberView(m, reg, null);
@@ -334,7 +345,7 @@ public final class KvNode implements KvService, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> removeMember(long memberId) {
-        return timed(membership.remove(memberId), "member remove " + ClusterIds.hex(memberId), r -> null);
+        return timed(confChanges.operatorChange(() -> membership.remove(memberId)), "member remove " + ClusterIds.hex(memberId), r -> null);
     }
 
     private <T, U> CompletableFuture<U> timed(CompletableFuture<T> f, String what, Function<T, U> onSuccess) {

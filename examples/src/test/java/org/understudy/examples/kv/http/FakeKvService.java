@@ -29,6 +29,7 @@ final class FakeKvService implements KvService {
     record AddCall(String name, List<String> peerUrls, boolean learner) {}
     record PromoteCall(long id) {}
     record RemoveCall(long id) {}
+    record PublishCall(long memberId, String clientUrl) {}
 
     static final MemberView MEMBER = new MemberView("8e9e05c52164694d", "n1", List.of("127.0.0.1:2380"),
             List.of("127.0.0.1:2379"), false, 42, 0);
@@ -137,6 +138,12 @@ final class FakeKvService implements KvService {
     public CompletableFuture<Void> removeMember(long memberId) {
         calls.add(new RemoveCall(memberId));
         return onRemove.apply(memberId);
+    }
+
+    @Override
+    public CompletableFuture<Void> publishClientUrl(long memberId, String clientUrl) {
+        calls.add(new PublishCall(memberId, clientUrl));
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
