@@ -2,7 +2,6 @@ package org.understudy.examples.kv.process;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.understudy.examples.kv.cli.RaftKvMain;
+import org.understudy.raft.spi.kit.ChildJvmArgs;
 
 /**
  * One {@code raft-kv} JVM ({@link RaftKvMain} with some arguments) started from this JVM's test
@@ -39,8 +39,6 @@ final class JavaProcess implements AutoCloseable {
                 "raft-kv-process-reaper"));
     }
 
-    private static final List<String> INHERITED_PREFIXES = List.of("--add-exports", "--add-opens", "--add-modules",
-            "--add-reads", "--enable-native-access", "--sun-misc-unsafe-memory-access", "-Dchronicle.", "-Djna.");
 
     private final Process process;
     private final String label;
@@ -71,11 +69,11 @@ final class JavaProcess implements AutoCloseable {
             jvm.add("-XX:+UseSerialGC");
             jvm.add("-XX:TieredStopAtLevel=1");
             jvm.add("-Djava.io.tmpdir=" + tmp);
-            jvm.addAll(inheritedJvmArgs());
+            jvm.addAll(ChildJvmArgs.inherited());
             jvm.add(RaftKvMain.class.getName());
             jvm.addAll(args);
             Path argFile = workDir.resolve(label + ".args");
-            Files.write(argFile, quoteForArgFile(jvm), StandardCharsets.UTF_8);
+            Files.write(argFile, ChildJvmArgs.quotedForArgFile(jvm), StandardCharsets.UTF_8);
             Path out = workDir.resolve(label + ".out");
             Path err = workDir.resolve(label + ".err");
             Process p = new ProcessBuilder(javaExecutable(), "@" + argFile)
@@ -203,28 +201,5 @@ final class JavaProcess implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    /** This JVM's flags that Chronicle needs in the child too (two-word forms keep their value). */
-    private static List<String> inheritedJvmArgs() {
-        List<String> in = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            String arg = in.get(i);
-            if (INHERITED_PREFIXES.stream().anyMatch(arg::startsWith)) {
-                out.add(arg);
-                if (arg.startsWith("--") && !arg.contains("=") && i + 1 < in.size()) {
-                    out.add(in.get(++i));
-                }
-            }
-        }
-        return out;
-    }
 
-    /** One argument per line, quoted, as {@code java @file} reads it. */
-    private static List<String> quoteForArgFile(List<String> args) {
-        List<String> out = new ArrayList<>(args.size());
-        for (String a : args) {
-            out.add('"' + a.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
-        }
-        return out;
-    }
 }

@@ -4,7 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,12 +84,12 @@ final class ChildJvm implements AutoCloseable {
             jvmArgs.add("-XX:TieredStopAtLevel=1");
             // Keeps native libraries unpacked by the engine (and left behind by the kill) out of /tmp.
             jvmArgs.add("-Djava.io.tmpdir=" + tmp);
-            jvmArgs.addAll(inheritedJvmArgs());
+            jvmArgs.addAll(ChildJvmArgs.inherited());
             jvmArgs.addAll(extraJvmArgs);
             jvmArgs.add(mainClass);
             jvmArgs.addAll(args);
             Path argFile = workDir.resolve(name + ".args");
-            Files.write(argFile, quoteForArgFile(jvmArgs), StandardCharsets.UTF_8);
+            Files.write(argFile, ChildJvmArgs.quotedForArgFile(jvmArgs), StandardCharsets.UTF_8);
             Path stderr = workDir.resolve(name + ".stderr");
             Process process = new ProcessBuilder(javaExecutable(), "@" + argFile)
                     .redirectError(stderr.toFile())
@@ -188,32 +187,6 @@ final class ChildJvm implements AutoCloseable {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
-    private static final List<String> INHERITED_PREFIXES = List.of("--add-exports", "--add-opens", "--add-modules",
-            "--add-reads", "--enable-native-access", "--sun-misc-unsafe-memory-access", "-Dchronicle.", "-Djna.");
 
-    /** This JVM's flags that an engine may need in the child as well. */
-    static List<String> inheritedJvmArgs() {
-        List<String> in = ManagementFactory.getRuntimeMXBean().getInputArguments();
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            String arg = in.get(i);
-            if (INHERITED_PREFIXES.stream().anyMatch(arg::startsWith)) {
-                out.add(arg);
-                // "--add-opens java.base/java.lang=ALL-UNNAMED" written as two words: keep the value too.
-                if (arg.startsWith("--") && !arg.contains("=") && i + 1 < in.size()) {
-                    out.add(in.get(++i));
-                }
-            }
-        }
-        return out;
-    }
 
-    /** One argument per line, quoted, as {@code java @file} reads it (a backslash escapes inside quotes). */
-    private static List<String> quoteForArgFile(List<String> args) {
-        List<String> out = new ArrayList<>(args.size());
-        for (String a : args) {
-            out.add('"' + a.replace("\\", "\\\\").replace("\"", "\\\"") + '"');
-        }
-        return out;
-    }
 }

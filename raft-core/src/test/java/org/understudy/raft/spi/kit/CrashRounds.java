@@ -60,7 +60,7 @@ public final class CrashRounds implements AutoCloseable {
     public void run() throws InterruptedException {
         System.out.printf("kill -9 crash test of %s: seed %d, %d rounds, in %s (rerun with -D%s=%d); child JVM flags "
                         + "inherited %s, extra %s%n", engineClassName, settings.seed(), settings.rounds(), workDir,
-                CrashSettings.SEED_PROPERTY, settings.seed(), ChildJvm.inheritedJvmArgs(), extraJvmArgs);
+                CrashSettings.SEED_PROPERTY, settings.seed(), ChildJvmArgs.inherited(), extraJvmArgs);
         try {
             for (int round = 1; round <= settings.rounds(); round++) {
                 String where = "seed " + settings.seed() + ", round " + round + "/" + settings.rounds() + ", " + engineClassName
