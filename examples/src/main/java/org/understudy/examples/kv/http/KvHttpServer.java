@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.examples.kv.api.KvService;
 import org.understudy.raft.transport.netty.peer.IoKind;
+import org.understudy.raft.transport.netty.support.ServerShutdown;
 
 /**
  * raft-kv's HTTP/JSON API (RAFT-KV.md; routes and status rules in this package's documentation) on
@@ -136,17 +137,7 @@ public final class KvHttpServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        boolean onOwnLoop = false;
-        for (var loop : group) {
-            onOwnLoop |= loop.inEventLoop();
-        }
-        var stopListening = serverChannel.close();
-        var closeAll = accepted.close();
-        if (!onOwnLoop) {
-            stopListening.awaitUninterruptibly(5, TimeUnit.SECONDS);
-            closeAll.awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
-        stopOwnGroup(!onOwnLoop);
+        stopOwnGroup(ServerShutdown.closeChannels(group, serverChannel, accepted));
         log.info("{}: HTTP API on {} closed", options.name(), address());
     }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.raft.transport.netty.TransportException;
+import org.understudy.raft.transport.netty.support.ServerShutdown;
 import org.understudy.raft.transport.netty.peer.IoKind;
 
 /**
@@ -175,17 +176,7 @@ public final class RpcServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        boolean onOwnLoop = false;
-        for (var loop : group) {
-            onOwnLoop |= loop.inEventLoop();
-        }
-        var stopListening = serverChannel.close();
-        var closeAll = accepted.close();
-        if (!onOwnLoop) {
-            stopListening.awaitUninterruptibly(5_000);
-            closeAll.awaitUninterruptibly(5_000);
-        }
-        shutDownThreads(!onOwnLoop);
+        shutDownThreads(ServerShutdown.closeChannels(group, serverChannel, accepted));
         metrics.close();
         log.info("rpc server {}: closed", options.name());
     }
