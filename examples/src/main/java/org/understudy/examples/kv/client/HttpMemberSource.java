@@ -44,33 +44,17 @@ public final class HttpMemberSource implements MemberSource {
 
     @Override
     public CompletableFuture<MemberList> fetch(List<Endpoint> candidates) {
-        if (candidates.isEmpty()) {
-            return CompletableFuture.failedFuture(new IOException("no endpoint to ask for the member list"));
-        }
-        return ask(List.copyOf(candidates), 0, null);
-    }
-
-    private CompletableFuture<MemberList> ask(List<Endpoint> candidates, int i, Throwable last) {
-        if (i >= candidates.size()) {
-            IOException e = new IOException("none of " + candidates + " answered the member list");
-            if (last != null) {
-                e.initCause(last);
-            }
-            return CompletableFuture.failedFuture(e);
-        }
-        Endpoint ep = candidates.get(i);
-        String host = ep.host().indexOf(':') >= 0 ? "[" + ep.host() + "]" : ep.host();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + ep.port() + "/v1/members"))
-                .timeout(timeout).GET().build();
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException(ep + " answered the member list with HTTP " + response.statusCode());
-                    }
-                    return parse(response.body());
-                })
-                .handle((list, err) -> list != null ? CompletableFuture.completedFuture(list) : ask(candidates, i + 1, err))
-                .thenCompose(f -> f);
+        return CandidatesInTurn.ask(candidates, ep -> {
+            String host = ep.host().indexOf(':') >= 0 ? "[" + ep.host() + "]" : ep.host();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + host + ":" + ep.port() + "/v1/members"))
+                    .timeout(timeout).GET().build();
+            return client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).thenApply(response -> {
+                if (response.statusCode() != 200) {
+                    throw new IllegalStateException(ep + " answered the member list with HTTP " + response.statusCode());
+                }
+                return parse(response.body());
+            });
+        });
     }
 
     /** {@code {"leader":ID,"members":[{"id","name","clientUrls","learner",...}]}} to a {@link MemberList}. */

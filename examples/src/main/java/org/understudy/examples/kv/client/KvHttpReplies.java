@@ -44,16 +44,22 @@ final class KvHttpReplies {
      * answer that did not come in time) may have reached it, so {@code AMBIGUOUS}.
      */
     static Reply ofFailure(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = unwrap(failure);
         String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
                 || t instanceof UnresolvedAddressException || t.getCause() instanceof UnresolvedAddressException) {
             return Reply.notSent(what);
         }
         return Reply.ambiguous(what);
+    }
+
+    /** The cause inside the wrappers that futures add. */
+    static Throwable unwrap(Throwable failure) {
+        Throwable t = failure;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     @SuppressWarnings("unchecked")

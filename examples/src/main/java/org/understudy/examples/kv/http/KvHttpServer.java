@@ -22,12 +22,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.examples.kv.api.KvService;
+import org.understudy.examples.kv.rpc.KvRpcMethods;
 import org.understudy.raft.transport.netty.peer.IoKind;
+import org.understudy.raft.transport.netty.rpc.RpcServerOptions;
+import org.understudy.raft.transport.netty.rpc.RpcService;
 import org.understudy.raft.transport.netty.support.ServerShutdown;
 
 /**
  * raft-kv's HTTP/JSON API (RAFT-KV.md; routes and status rules in this package's documentation) on
- * Netty's HTTP codec, serving one {@link KvService}.
+ * Netty's HTTP codec, serving one {@link KvService}; and on the same port, unless turned off, the
+ * binary protocol of the Java client ({@code kv_rpc.proto}, {@link KvRpcMethods}), which a
+ * connection's first byte selects ({@link ClientProtocolDetector}).
  *
  * <pre>{@code
  * KvHttpServer http = KvHttpServer.start(service, KvHttpServerOptions.builder().listen("0.0.0.0", 2379).build());
@@ -55,6 +60,7 @@ public final class KvHttpServer implements AutoCloseable {
     private final AtomicLong acceptedTotal = new AtomicLong();
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
+    private final RpcService rpc;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private KvHttpServer(KvService service, KvHttpServerOptions options) {
@@ -78,13 +84,15 @@ public final class KvHttpServer implements AutoCloseable {
                     new DefaultThreadFactory("understudy-" + options.name() + "-io", true), io.handlerFactory());
             ownGroup = group;
         }
+        HttpPipeline pipeline = new HttpPipeline(options, api, accepted, acceptedTotal::incrementAndGet);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(io.serverChannel())
                 .option(ChannelOption.SO_REUSEADDR, true) // a restarted member binds its port again at once
+                .option(ChannelOption.AUTO_READ, false) // accept only once the binary protocol is set up
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
-                .childHandler(new HttpPipeline(options, api, accepted, acceptedTotal::incrementAndGet));
+                .childHandler(pipeline);
         try {
             this.serverChannel = bootstrap.bind(options.host(), options.port()).syncUninterruptibly().channel();
         } catch (Exception e) {
@@ -94,9 +102,20 @@ public final class KvHttpServer implements AutoCloseable {
             throw new UncheckedIOException(message, e instanceof IOException io2 ? io2 : new IOException(e.getMessage(), e));
         }
         this.localAddress = (InetSocketAddress) serverChannel.localAddress();
-        log.info("{}: serving the HTTP API on {} ({}, TLS {}, body limit {} bytes)", options.name(), address(),
+        this.rpc = options.binaryRpc() ? binaryRpc(service, options, localAddress.getPort()) : null;
+        pipeline.serveRpc(rpc);
+        serverChannel.config().setAutoRead(true);
+        log.info("{}: serving the HTTP API{} on {} ({}, TLS {}, body limit {} bytes)", options.name(),
+                rpc != null ? " and the binary protocol" : "", address(),
                 ownGroup == null ? "shared event loops" : options.ioThreads() + " " + io + " event loops",
                 options.tls() == null ? "off" : "on", options.maxBodyBytes());
+    }
+
+    /** The binary protocol's methods over {@code service}, for the connections this server accepts. */
+    private static RpcService binaryRpc(KvService service, KvHttpServerOptions options, int port) {
+        RpcServerOptions rpcOptions = RpcServerOptions.builder().name(options.name()).listen(options.host(), port)
+                .idleTimeout(options.idleTimeout()).meterRegistry(options.meterRegistry()).build();
+        return new RpcService(rpcOptions, new KvRpcMethods(service, options.maxBodyBytes()).handlers());
     }
 
     /**
@@ -137,7 +156,11 @@ public final class KvHttpServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        stopOwnGroup(ServerShutdown.closeChannels(group, serverChannel, accepted));
+        boolean wait = ServerShutdown.closeChannels(group, serverChannel, accepted);
+        if (rpc != null) {
+            rpc.close();
+        }
+        stopOwnGroup(wait);
         log.info("{}: HTTP API on {} closed", options.name(), address());
     }
 

@@ -1,5 +1,7 @@
 package org.understudy.examples.kv.http;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.http.HttpClient;
@@ -33,6 +35,8 @@ public final class KvHttpServerOptions {
     private final HttpClient forwardClient;
     private final String forwardScheme;
     private final Duration forwardTimeout;
+    private final boolean binaryRpc;
+    private final MeterRegistry meterRegistry;
 
     private KvHttpServerOptions(Builder b) {
         if (b.name == null || b.name.isBlank()) {
@@ -67,6 +71,8 @@ public final class KvHttpServerOptions {
         this.forwardClient = b.forwardClient;
         this.forwardScheme = b.forwardScheme;
         this.forwardTimeout = positive(b.forwardTimeout, "forwardTimeout");
+        this.binaryRpc = b.binaryRpc;
+        this.meterRegistry = b.meterRegistry;
     }
 
     /** Options with every default: 127.0.0.1, an OS-chosen port, no TLS, 1 MiB bodies. */
@@ -92,6 +98,8 @@ public final class KvHttpServerOptions {
     public HttpClient forwardClient() { return forwardClient; }
     public String forwardScheme() { return forwardScheme; }
     public Duration forwardTimeout() { return forwardTimeout; }
+    public boolean binaryRpc() { return binaryRpc; }
+    public MeterRegistry meterRegistry() { return meterRegistry; }
 
     private static Duration positive(Duration v, String what) {
         if (v == null || v.isNegative() || v.isZero()) {
@@ -116,6 +124,8 @@ public final class KvHttpServerOptions {
         private HttpClient forwardClient;
         private String forwardScheme = "http";
         private Duration forwardTimeout = Duration.ofSeconds(15);
+        private boolean binaryRpc = true;
+        private MeterRegistry meterRegistry = Metrics.globalRegistry;
 
         private Builder() {}
 
@@ -151,6 +161,14 @@ public final class KvHttpServerOptions {
         public Builder forwardScheme(String v) { this.forwardScheme = v; return this; }
         /** How long a forwarded request may take before the client gets 503; default 15 s. */
         public Builder forwardTimeout(Duration v) { this.forwardTimeout = v; return this; }
+
+        /**
+         * Also serve the binary protocol of the Java client ({@code kv_rpc.proto}) on this port,
+         * told apart from HTTP by a connection's first byte; default true.
+         */
+        public Builder binaryRpc(boolean v) { this.binaryRpc = v; return this; }
+        /** Where the binary protocol's meters go ({@code understudy.rpc.*}); default {@code Metrics.globalRegistry}. */
+        public Builder meterRegistry(MeterRegistry v) { this.meterRegistry = Objects.requireNonNull(v, "meterRegistry"); return this; }
 
         public KvHttpServerOptions build() {
             return new KvHttpServerOptions(this);

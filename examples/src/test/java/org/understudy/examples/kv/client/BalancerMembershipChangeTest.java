@@ -20,14 +20,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.understudy.client.balancer.BalancerException;
 import org.understudy.client.balancer.ClientBalancer;
 import org.understudy.client.balancer.Endpoint;
 import org.understudy.client.balancer.FailureReason;
 import org.understudy.client.balancer.Request;
 import org.understudy.client.balancer.Response;
+import org.understudy.client.balancer.spi.MemberSource;
 import org.understudy.examples.kv.api.KvService.AddMemberResult;
 import org.understudy.examples.kv.api.KvService.MemberView;
 import org.understudy.examples.kv.di.KvNodes;
@@ -38,10 +40,12 @@ import org.understudy.examples.kv.node.InitialCluster;
 import org.understudy.examples.kv.node.KvConfig;
 import org.understudy.examples.kv.node.KvNode;
 import org.understudy.examples.kv.node.TestPorts;
+import org.understudy.examples.kv.rpc.proto.KvGetReply;
 
 /**
  * Issue 6's integration test: real raft-kv members (in this JVM, memory storage, HTTP and peer
- * ports from the OS) behind the client balancer with the HTTP adapters, under client load from
+ * ports from the OS) behind the client balancer, with the HTTP adapters and with the binary-protocol
+ * adapters (the same port), under client load from
  * several threads while the cluster goes through add-learner → start it → promote → remove an old
  * voter. Checks: no request ever reaches the learner (every send is recorded with the member's role
  * at that moment); every request succeeds, or fails only after bounded retries; no acknowledged
@@ -60,6 +64,7 @@ class BalancerMembershipChangeTest {
     private final Map<String, HostPort> peers = new ConcurrentHashMap<>();
     private final Map<String, HostPort> clients = new ConcurrentHashMap<>();
     private ClientBalancer balancer;
+    private RpcClientTransport rpc;
     private ExecutorService load;
 
     @AfterEach
@@ -69,6 +74,9 @@ class BalancerMembershipChangeTest {
         }
         if (balancer != null) {
             balancer.close();
+        }
+        if (rpc != null) {
+            rpc.close();
         }
         servers.values().forEach(KvHttpServer::close);
         nodes.values().forEach(KvNode::close);
@@ -118,8 +126,12 @@ class BalancerMembershipChangeTest {
         return f.get(15, TimeUnit.SECONDS);
     }
 
-    @Test
-    void noRequestReachesALearnerDuringAddPromoteRemove() throws Exception {
+    /** The two client protocols of a raft-kv port, each with its adapters. */
+    enum Protocol { HTTP, RPC }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void noRequestReachesALearnerDuringAddPromoteRemove(Protocol protocol) throws Exception {
         long seed = Long.getLong("balancer.it.seed", System.nanoTime());
         String context = "seed " + seed + " (replay with -Dbalancer.it.seed=" + seed + ")";
         Random random = new Random(seed);
@@ -135,10 +147,19 @@ class BalancerMembershipChangeTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> join(leader().members()).members().stream()
                 .allMatch(m -> !m.clientUrls().isEmpty()));
 
-        RecordingTransport transport = new RecordingTransport(new HttpClientTransport(), this::isLearnerNow);
+        RecordingTransport transport;
+        MemberSource memberSource;
+        if (protocol == Protocol.HTTP) {
+            transport = new RecordingTransport(new HttpClientTransport(), this::isLearnerNow);
+            memberSource = new HttpMemberSource(Duration.ofSeconds(2));
+        } else {
+            rpc = new RpcClientTransport();
+            transport = new RecordingTransport(rpc, this::isLearnerNow);
+            memberSource = new RpcMemberSource(rpc, Duration.ofSeconds(2));
+        }
         balancer = ClientBalancer.builder()
                 .transport(transport)
-                .memberSource(new HttpMemberSource(Duration.ofSeconds(2)))
+                .memberSource(memberSource)
                 .seedEndpoints(FOUNDERS.stream().map(n -> endpoint(clients.get(n))).toList())
                 .syncInterval(Duration.ofMillis(300))
                 .minSyncInterval(Duration.ofMillis(100))
@@ -198,9 +219,9 @@ class BalancerMembershipChangeTest {
                             : Request.serializableRead(KvOperation.get(key).encode()).build();
                     Response got = outcome(read, failures, ok);
                     if (got != null && read.kind().name().equals("LINEARIZABLE_READ")) {
-                        String body = new String(got.payloadBytes(), StandardCharsets.UTF_8);
-                        if (!body.contains("\"value\":\"" + acknowledged.get(key) + "\"")) {
-                            wrongReads.add(key + " -> " + body);
+                        String value = readValue(protocol, got.payloadBytes());
+                        if (!acknowledged.get(key).equals(value)) {
+                            wrongReads.add(key + " -> " + value);
                         }
                     }
                 }
@@ -271,6 +292,21 @@ class BalancerMembershipChangeTest {
         }
         System.out.printf("balancer IT (%s): %d ok, %d failed, %d acknowledged writes, sends %d, replies %s%n", context,
                 ok.get(), failures.size(), acknowledged.size(), transport.sends.size(), transport.replies);
+    }
+
+    /** The value in a successful read's answer: JSON over HTTP, a {@code KvGetReply} over the binary protocol. */
+    private static String readValue(Protocol protocol, byte[] payload) {
+        if (protocol == Protocol.HTTP) {
+            String body = new String(payload, StandardCharsets.UTF_8);
+            int at = body.indexOf("\"value\":\"");
+            return at < 0 ? body : body.substring(at + 9, body.indexOf('"', at + 9));
+        }
+        try {
+            KvGetReply reply = KvGetReply.parseFrom(payload);
+            return reply.getFound() ? reply.getValue().toStringUtf8() : "(absent)";
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /** Submits and waits; a failure must be a {@link BalancerException} and is recorded. */

@@ -37,6 +37,10 @@ public final class RpcClientOptions {
         this.preferNativeTransport = b.preferNativeTransport;
         this.callbackExecutor = Objects.requireNonNull(b.callbackExecutor, "callbackExecutor");
         this.clientName = Objects.requireNonNull(b.clientName, "clientName");
+        if (clientName.length() > RpcProtocol.MAX_CLIENT_NAME_CHARS) {
+            throw new IllegalArgumentException("clientName must be at most " + RpcProtocol.MAX_CLIENT_NAME_CHARS
+                    + " characters (it travels in the hello), got " + clientName.length());
+        }
         if (reconnectBackoffMax.compareTo(reconnectBackoffMin) < 0) {
             throw new IllegalArgumentException("reconnectBackoff max " + reconnectBackoffMax + " is below min "
                     + reconnectBackoffMin);
@@ -167,7 +171,7 @@ public final class RpcClientOptions {
          * completes them on the event loop: fastest, for callers whose continuations never block.
          */
         public Builder callbackExecutor(Executor v) { this.callbackExecutor = v; return this; }
-        /** Sent in the hello for the server's log; default {@code understudy-java}. */
+        /** Sent in the hello for the server's log, at most 1024 characters; default {@code understudy-java}. */
         public Builder clientName(String v) { this.clientName = v; return this; }
 
         public RpcClientOptions build() {

@@ -7,6 +7,13 @@ import org.understudy.raft.transport.netty.rpc.proto.RpcHelloReply;
 final class RpcProtocol {
     /** The protocol this build speaks. Bump it when the meaning of a frame changes. */
     static final int VERSION = 1;
+    /**
+     * The largest hello a server reads ({@link RpcClientOptions} bounds the client name to fit):
+     * a port shared with another protocol tells an RPC client by it ({@link RpcService#detect}).
+     */
+    static final int MAX_HELLO_BYTES = 4096;
+    /** The longest client name in a hello, in characters (at most 3 bytes each in UTF-8, plus a few bytes of framing). */
+    static final int MAX_CLIENT_NAME_CHARS = 1024;
 
     private RpcProtocol() {}
 

@@ -5,20 +5,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.NetUtil;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -58,10 +51,7 @@ public final class RpcServer implements AutoCloseable {
     private final RpcServerOptions options;
     private final IoKind io;
     private final MultiThreadIoEventLoopGroup group;
-    private final ThreadPoolExecutor ownExecutor;
-    private final ChannelGroup accepted = new DefaultChannelGroup("rpc-connections", GlobalEventExecutor.INSTANCE);
-    private final RpcServerMetrics metrics;
-    private final CallDispatcher dispatcher;
+    private final RpcService service;
     private final Channel serverChannel;
     private final InetSocketAddress localAddress;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -75,42 +65,25 @@ public final class RpcServer implements AutoCloseable {
      */
     public RpcServer(RpcServerOptions options, Map<String, RpcHandler> handlers) {
         this.options = Objects.requireNonNull(options, "options");
-        Objects.requireNonNull(handlers, "handlers").forEach((method, handler) -> {
-            if (method == null || method.isEmpty() || handler == null) {
-                throw new IllegalArgumentException("every handler needs a non-empty method name and a handler");
-            }
-        });
+        RpcService.checkHandlers(handlers);
         SslContext tls = options.tls() == null ? null : options.tls().serverContext();
         this.io = RpcEventLoops.select(options.preferNativeTransport());
-        String threads = "understudy-rpc-" + options.name();
-        this.group = RpcEventLoops.group(io, options.ioThreads(), threads + "-io");
-        Executor executor = options.handlerExecutor();
-        if (executor == null) {
-            ownExecutor = new ThreadPoolExecutor(options.handlerThreads(), options.handlerThreads(), 30, TimeUnit.SECONDS,
-                    new ArrayBlockingQueue<>(options.handlerQueueCapacity()),
-                    new DefaultThreadFactory(threads + "-handler", true), new ThreadPoolExecutor.AbortPolicy());
-            ownExecutor.allowCoreThreadTimeOut(true);
-            executor = ownExecutor;
-        } else {
-            ownExecutor = null;
-        }
-        this.dispatcher = new CallDispatcher(options.name(), handlers, executor, options.maxFrameBytes());
-        RpcServerPipeline pipeline = new RpcServerPipeline(options, tls, accepted, dispatcher);
+        this.group = RpcEventLoops.group(io, options.ioThreads(), "understudy-rpc-" + options.name() + "-io");
+        RpcServerPipeline pipeline = new RpcServerPipeline(tls);
         try {
             this.serverChannel = bind(pipeline);
         } catch (RuntimeException e) {
-            shutDownThreads(true);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
             throw e;
         }
         this.localAddress = (InetSocketAddress) serverChannel.localAddress();
         // the meters are tagged with the bound port, and every connection needs them: accept only now
-        this.metrics = new RpcServerMetrics(options.meterRegistry(), options.name(), localAddress.getPort(),
-                dispatcher.methods(), accepted::size);
-        pipeline.start(new ConnectionLog(options.name(), metrics), metrics);
+        this.service = new RpcService(options, handlers, localAddress.getPort());
+        pipeline.start(service);
         serverChannel.config().setAutoRead(true);
         log.info("rpc server {}: listening on {} ({}, {} I/O threads, TLS {}, methods {})", options.name(), address(),
                 io, options.ioThreads(), options.tls() == null ? "off"
-                        : (options.tls().mutualTls() ? "mutual" : "server-only"), new TreeSet<>(dispatcher.methods()));
+                        : (options.tls().mutualTls() ? "mutual" : "server-only"), new TreeSet<>(service.methods()));
     }
 
     /** Binds without accepting yet (the listening channel does not read until {@code setAutoRead(true)}). */
@@ -153,22 +126,22 @@ public final class RpcServer implements AutoCloseable {
 
     /** The registered method names. */
     public Set<String> methods() {
-        return dispatcher.methods();
+        return service.methods();
     }
 
     /** Open connections. */
     public int connections() {
-        return accepted.size();
+        return service.connections();
     }
 
     /** Requests being handled now, over all connections (each connection at most its cap). */
     public int inFlight() {
-        return metrics.inFlight().get();
+        return service.inFlight();
     }
 
     /** Requests read but waiting for an in-flight slot, over all connections. */
     public int queued() {
-        return metrics.queued().get();
+        return service.queued();
     }
 
     @Override
@@ -176,19 +149,13 @@ public final class RpcServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        shutDownThreads(ServerShutdown.closeChannels(group, serverChannel, accepted));
-        metrics.close();
-        log.info("rpc server {}: closed", options.name());
-    }
-
-    private void shutDownThreads(boolean wait) {
+        boolean wait = ServerShutdown.closeChannels(group, serverChannel, service.channels());
+        service.close();
         var loops = group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        if (ownExecutor != null) {
-            ownExecutor.shutdown(); // running handlers finish; their answers have nowhere to go
-        }
         if (wait) {
             loops.awaitUninterruptibly(10, TimeUnit.SECONDS);
         }
+        log.info("rpc server {}: closed", options.name());
     }
 
     @Override
