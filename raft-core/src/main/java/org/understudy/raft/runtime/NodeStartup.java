@@ -14,8 +14,10 @@ import org.understudy.raft.spi.StateMachine;
 
 /**
  * What a {@link RaftNode} does on its caller's thread before any of its own threads run: found
- * the cluster if this is a founding member's first start, then restore the state machine from the
- * newest snapshot. The result is the {@code applied} metadata the core is built with.
+ * the cluster if this is a founding member's first start (or, with
+ * {@link RaftNodeOptions#forceNewCluster()}, rewrite the log so that this node is the only voter),
+ * then restore the state machine from the newest snapshot. The result is the {@code applied}
+ * metadata the core is built with.
  */
 final class NodeStartup {
     private static final Logger LOG = LoggerFactory.getLogger(NodeStartup.class);
@@ -26,10 +28,15 @@ final class NodeStartup {
      * @return the metadata of the snapshot the state machine now holds, or the default instance
      *     (index 0) for a joiner that has nothing yet
      * @throws UncheckedIOException if the state machine fails to write or read a snapshot
+     * @throws org.understudy.raft.RaftException if {@code forceNewCluster} is refused (see
+     *     {@link ForceNewClusterStartup#rewrite})
      */
     static <R> SnapshotMetadata prepare(RaftNodeOptions options, LogStorage log, SnapshotStore snapshots,
             StateMachine<R> stateMachine) {
-        if (options.startMode() instanceof StartMode.Found founding && isPristine(log)) {
+        if (options.forceNewCluster()) {
+            // Before founding: an empty storage has nothing to recover, whatever the start mode.
+            ForceNewClusterStartup.rewrite(options.id(), log, snapshots);
+        } else if (options.startMode() instanceof StartMode.Found founding && isPristine(log)) {
             found(options.id(), founding, log, snapshots, stateMachine);
         }
         Optional<SnapshotStore.Reader> latest = snapshots.openLatest();

@@ -116,11 +116,15 @@ public final class RaftNode<R> implements AutoCloseable {
 
     /**
      * Starts the node on the caller's thread: a founding member on an empty storage first writes
-     * the founding snapshot and log state; then the state machine is restored from the newest
-     * snapshot, the core is built at that snapshot, the threads start, and finally the transport.
-     * Committed entries after the snapshot are re-applied by the apply thread.
+     * the founding snapshot and log state (with {@link RaftNodeOptions#forceNewCluster()}, the log
+     * is instead rewritten so that this node is the only voter); then the state machine is restored
+     * from the newest snapshot, the core is built at that snapshot, the threads start, and finally
+     * the transport. Committed entries after the snapshot are re-applied by the apply thread.
      *
      * @throws IllegalStateException if already started or closed
+     * @throws RaftException if {@code forceNewCluster} is refused: {@code BAD_REQUEST} on empty
+     *     storage or a node that was removed, {@code UNSUPPORTED_ON_LEARNER} on a learner (the node
+     *     stays unstarted and its storage untouched)
      * @throws StorageException if the storage fails while starting (the node is then unusable)
      * @throws java.io.UncheckedIOException if the state machine fails to snapshot or restore
      */
@@ -207,8 +211,10 @@ public final class RaftNode<R> implements AutoCloseable {
      * A linearizable read barrier (thesis §6.4): completes with a read index once this node's state
      * machine has applied it, so a read of the local state machine after that sees every write
      * acknowledged before this call. Works on followers (and learners, if the core allows) by
-     * asking the leader. Fails with {@code UNAVAILABLE} when refused (no leader, leadership lost)
-     * or not answered within {@link RaftNodeOptions#requestTimeoutMillis()}.
+     * asking the leader. Fails with {@code NOT_LEADER} (leader hint 0) at once when this node knows
+     * no leader (e.g. right after start: wait for a leader, or retry), and with {@code UNAVAILABLE}
+     * when the leader refuses (it lost leadership) or no answer comes within
+     * {@link RaftNodeOptions#requestTimeoutMillis()}.
      */
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> future = submit(LoopEvent.ReadIndex::new);

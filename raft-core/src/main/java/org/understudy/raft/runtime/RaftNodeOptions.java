@@ -36,6 +36,16 @@ import org.understudy.raft.core.RaftConfig;
  *     8 MiB); a larger one fails at once with {@code BAD_REQUEST}. Raft always sends at least one
  *     whole entry per append, so an entry must fit in one transport frame (16 MiB for Netty) and in
  *     one storage record (16 MiB for Chronicle), or a follower could never receive it
+ * @param forceNewCluster recover a cluster that lost its quorum for good, like etcd's
+ *     {@code --force-new-cluster} (default false): on start, before anything else, the log is cut
+ *     after the commit index and configuration changes that remove every other member are
+ *     committed by decree, so that this node comes up as the only voter, with everything it had
+ *     committed, and new members can then be added. Only for a voter with existing storage:
+ *     {@link RaftNode#start()} refuses it on empty storage ({@code BAD_REQUEST}) and on a learner
+ *     ({@code UNSUPPORTED_ON_LEARNER}); see {@link org.understudy.raft.core.ForceNewCluster} for
+ *     what is kept and what is lost. The removed members must never be restarted with their old
+ *     data. Turn it off again once the node runs: a later start with it would remove the members
+ *     added since
  */
 public record RaftNodeOptions(
         RaftConfig raftConfig,
@@ -48,7 +58,8 @@ public record RaftNodeOptions(
         int snapshotInflightChunks,
         long snapshotTransferTimeoutMillis,
         long maxApplyBacklogBytes,
-        int maxEntryBytes) {
+        int maxEntryBytes,
+        boolean forceNewCluster) {
 
     /** The default of {@link #maxEntryBytes()}. */
     public static final int DEFAULT_MAX_ENTRY_BYTES = 8 << 20;
@@ -107,7 +118,8 @@ public record RaftNodeOptions(
                 .snapshotInflightChunks(snapshotInflightChunks)
                 .snapshotTransferTimeoutMillis(snapshotTransferTimeoutMillis)
                 .maxApplyBacklogBytes(maxApplyBacklogBytes)
-                .maxEntryBytes(maxEntryBytes);
+                .maxEntryBytes(maxEntryBytes)
+                .forceNewCluster(forceNewCluster);
     }
 
     /** Builds {@link RaftNodeOptions}; see the record's components for the defaults. */
@@ -123,6 +135,7 @@ public record RaftNodeOptions(
         private long snapshotTransferTimeoutMillis = 10_000;
         private long maxApplyBacklogBytes = 64L << 20;
         private int maxEntryBytes = DEFAULT_MAX_ENTRY_BYTES;
+        private boolean forceNewCluster;
 
         private Builder(RaftConfig raftConfig, StartMode startMode) {
             this.raftConfig = raftConfig;
@@ -140,12 +153,13 @@ public record RaftNodeOptions(
         public Builder snapshotTransferTimeoutMillis(long v) { this.snapshotTransferTimeoutMillis = v; return this; }
         public Builder maxApplyBacklogBytes(long v) { this.maxApplyBacklogBytes = v; return this; }
         public Builder maxEntryBytes(int v) { this.maxEntryBytes = v; return this; }
+        public Builder forceNewCluster(boolean v) { this.forceNewCluster = v; return this; }
 
         public RaftNodeOptions build() {
             long kept = entriesKeptAfterSnapshot != null ? entriesKeptAfterSnapshot : snapshotCount / 2;
             return new RaftNodeOptions(raftConfig, startMode, tickMillis, inboxCapacity, snapshotCount, kept,
                     snapshotChunkBytes, snapshotInflightChunks, snapshotTransferTimeoutMillis, maxApplyBacklogBytes,
-                    maxEntryBytes);
+                    maxEntryBytes, forceNewCluster);
         }
     }
 }

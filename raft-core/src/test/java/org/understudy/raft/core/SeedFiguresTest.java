@@ -231,7 +231,9 @@ class SeedFiguresTest {
         c.tickAll(4 * ELECTION);
         assertThat(c.leader()).as("no quorum, no leader").isZero();
         assertThat(c.isApplied(2, before)).isTrue();
-        // Recovery (force-new-cluster) rewrites the membership outside Raft; it belongs to the runtime.
+        // Recovery (force-new-cluster) rewrites the log before the node starts: ForceNewClusterTest
+        // (the plan, and a core restarted on it), RaftNodeForceNewClusterTest (the runtime) and the
+        // examples' process-level ForceNewClusterTest.
     }
 
     @Test

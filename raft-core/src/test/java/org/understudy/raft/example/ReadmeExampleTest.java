@@ -27,7 +27,7 @@ import org.understudy.raft.runtime.RaftNodeOptions;
 import org.understudy.raft.runtime.StartMode;
 import org.understudy.raft.spi.StateMachine;
 
-/** The README's example, kept compiling and working: if this changes, change the README too. */
+/** raft-core/README.md's example, kept compiling and working: if this changes, change the README too. */
 class ReadmeExampleTest {
 
     /** The README's state machine: upper-cases each command and remembers it. */

@@ -22,7 +22,10 @@ class RaftNodeOptionsTest {
         assertThat(o.snapshotTransferTimeoutMillis()).isEqualTo(10_000);
         assertThat(o.electionTimeoutMillis()).isEqualTo(1_000);
         assertThat(o.requestTimeoutMillis()).isEqualTo(2_000);
+        assertThat(o.forceNewCluster()).isFalse();
         assertThat(o.toBuilder().build()).isEqualTo(o);
+        RaftNodeOptions forced = o.toBuilder().forceNewCluster(true).build();
+        assertThat(forced.toBuilder().build()).isEqualTo(forced);
     }
 
     @Test

@@ -70,6 +70,16 @@ final class TestCluster implements AutoCloseable {
         return start(id, StartMode.found(founders), logs.get(id).crashCopy(), snapshots.get(id).crashCopy());
     }
 
+    /**
+     * Closes {@code id} and starts it again on its durable storage with
+     * {@link RaftNodeOptions#forceNewCluster()} on.
+     */
+    RaftNode<Long> restartForcingNewCluster(long id) {
+        nodes.get(id).close();
+        return start(id, options(id, StartMode.found(founders)).toBuilder().forceNewCluster(true).build(),
+                logs.get(id).crashCopy(), snapshots.get(id).crashCopy());
+    }
+
     RaftNodeOptions options(long id, StartMode mode) {
         RaftConfig config = configTweak.apply(RaftConfig.builder(id)
                 .electionTick(10)
@@ -79,9 +89,13 @@ final class TestCluster implements AutoCloseable {
     }
 
     private RaftNode<Long> start(long id, StartMode mode, MemoryLogStorage log, MemorySnapshotStore store) {
+        return start(id, options(id, mode), log, store);
+    }
+
+    private RaftNode<Long> start(long id, RaftNodeOptions options, MemoryLogStorage log, MemorySnapshotStore store) {
         TestKv kv = new TestKv();
         GatedTransport transport = new GatedTransport(network.transport(id));
-        RaftNode<Long> node = RaftNode.create(options(id, mode), log, store, transport, kv);
+        RaftNode<Long> node = RaftNode.create(options, log, store, transport, kv);
         logs.put(id, log);
         snapshots.put(id, store);
         kvs.put(id, kv);

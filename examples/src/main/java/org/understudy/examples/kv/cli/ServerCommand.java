@@ -87,7 +87,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificates the peers are checked against.")
     Path tlsCa;
 
-    @Option(names = "--force-new-cluster", description = "Recover a cluster that lost its quorum (not supported yet).")
+    @Option(names = "--force-new-cluster", description = "Recover a cluster that lost its quorum for good: resume"
+            + " this member from its data dir as the only voter, keeping what it committed and removing every other"
+            + " member; then `ctl member add` new ones. Never restart the removed members on their old data, and"
+            + " drop the flag once it runs.")
     boolean forceNewCluster;
 
     /** The configuration the flags describe. */

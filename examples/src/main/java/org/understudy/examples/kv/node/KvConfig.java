@@ -27,7 +27,10 @@ import org.understudy.examples.kv.api.KvService.Consistency;
  * @param learnerReads what a learner serves: serializable reads only, or also linearizable ones
  *     through the leader's read index ({@code --learner-reads})
  * @param tls the peer transport's TLS files, if any
- * @param forceNewCluster {@code --force-new-cluster} (refused: see {@link #validate})
+ * @param forceNewCluster {@code --force-new-cluster}: resume this member from its data dir as the
+ *     only voter of its cluster, after the cluster lost its quorum for good (see
+ *     {@link org.understudy.raft.runtime.RaftNodeOptions#forceNewCluster()}); needs a durable
+ *     {@code --storage} and a data dir that holds the member
  * @param tickMillis the Raft tick (election timeout = 10 ticks)
  * @param requestTimeout how long a write or a membership change may wait for its commit before it
  *     is answered {@code UNAVAILABLE} (it may still commit later, as in any Raft store)
@@ -85,12 +88,12 @@ public record KvConfig(
         Objects.requireNonNull(knownIdentity, "knownIdentity");
         storage = storage == null ? DEFAULT_STORAGE : storage;
         transport = transport == null ? DEFAULT_TRANSPORT : transport;
-        validate(name, listenPeer, initialCluster, snapshotCount, maxLearners, forceNewCluster, tickMillis,
+        validate(name, listenPeer, initialCluster, storage, snapshotCount, maxLearners, forceNewCluster, tickMillis,
                 requestTimeout);
     }
 
-    private static void validate(String name, HostPort listenPeer, InitialCluster initialCluster, long snapshotCount,
-            int maxLearners, boolean forceNewCluster, long tickMillis, Duration requestTimeout) {
+    private static void validate(String name, HostPort listenPeer, InitialCluster initialCluster, String storage,
+            long snapshotCount, int maxLearners, boolean forceNewCluster, long tickMillis, Duration requestTimeout) {
         requireValidName(name);
         if (snapshotCount <= 0) {
             throw new ConfigException("--snapshot-count must be positive, got " + snapshotCount);
@@ -101,13 +104,9 @@ public record KvConfig(
         if (tickMillis <= 0 || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new ConfigException("tickMillis and requestTimeout must be positive");
         }
-        if (forceNewCluster) {
-            // DESIGN.md §9 fig 9: recovery rewrites the membership outside Raft. raft-core has no
-            // API for that yet, and faking it here (editing the log behind the node's back) could
-            // lose acknowledged writes, so the flag is refused rather than half-supported.
-            throw new ConfigException("--force-new-cluster is not supported yet: raft-core has no way to rewrite the"
-                    + " membership outside Raft. To recover from a lost quorum, bring enough members back, or start a"
-                    + " new cluster and copy the data into it");
+        if (forceNewCluster && storage.equals("memory")) {
+            throw new ConfigException("--force-new-cluster recovers a member from its data dir, but --storage memory"
+                    + " keeps none: there is nothing to recover");
         }
         if (!initialCluster.isEmpty()) {
             InitialCluster.Member self = initialCluster.member(name).orElseThrow(() -> new ConfigException(

@@ -34,6 +34,7 @@ import org.understudy.membership.runtime.RaftNodeGroup;
 import org.understudy.membership.service.AddRequest;
 import org.understudy.membership.service.LearnerReads;
 import org.understudy.membership.service.MembershipService;
+import org.understudy.raft.RaftException;
 import org.understudy.raft.core.RaftConfig;
 import org.understudy.raft.runtime.NodeHealth;
 import org.understudy.raft.runtime.NodeStatus;
@@ -138,7 +139,8 @@ public final class KvNode implements KvService, AutoCloseable {
             PeerDirectory peers = new PeerDirectory(id.memberId(), transport);
             plan.seedPeers().forEach(peers::seed);
             RaftNodeOptions options = RaftNodeOptions.builder(RaftConfig.builder(id.memberId()).build(), plan.mode())
-                    .tickMillis(config.tickMillis()).snapshotCount(config.snapshotCount()).build();
+                    .tickMillis(config.tickMillis()).snapshotCount(config.snapshotCount())
+                    .forceNewCluster(plan.forceNewCluster()).build();
             KvStateMachine store = new KvStateMachine();
             RaftNodeGroup<KvResult> group = RaftNodeGroup.create(options, raftLog, snaps, transport, store,
                     plan.founderRecords());
@@ -165,7 +167,7 @@ public final class KvNode implements KvService, AutoCloseable {
                     scheduler);
             group.node().addLeaderListener(leader -> kv.metrics.leaderChanged());
             storage(() -> {
-                group.node().start();
+                startNode(group.node(), plan.forceNewCluster());
                 return null;
             }, config);
             if (config.durable() && !plan.restart()) {
@@ -174,7 +176,9 @@ public final class KvNode implements KvService, AutoCloseable {
             kv.schedule(group);
             log.info("raft-kv member '{}' ({}) of cluster {} {} with {} storage; peers on {}, clients on {}",
                     config.name(), ClusterIds.hex(id.memberId()), id.clusterId(),
-                    plan.restart() ? "resumed from " + config.dataDir() : "started", config.storage(),
+                    plan.restart() ? "resumed from " + config.dataDir()
+                            + (plan.forceNewCluster() ? " as the only voter (--force-new-cluster)" : "") : "started",
+                    config.storage(),
                     config.listenPeer(), config.listenClient());
             return kv;
         } catch (RuntimeException e) {
@@ -186,6 +190,18 @@ public final class KvNode implements KvService, AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /** Starts the Raft node; a refused {@code --force-new-cluster} becomes the operator's error. */
+    private static void startNode(RaftNode<KvResult> node, boolean forceNewCluster) {
+        try {
+            node.start();
+        } catch (RaftException e) {
+            if (!forceNewCluster) {
+                throw e;
+            }
+            throw new ConfigException("--force-new-cluster refused (" + e.code() + "): " + e.getMessage(), e);
         }
     }
 

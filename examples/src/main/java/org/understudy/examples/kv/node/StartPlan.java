@@ -11,7 +11,8 @@ import org.understudy.raft.runtime.StartMode;
 
 /**
  * How a member starts, decided from its data dir and flags (RAFT-KV.md): a data dir that holds an
- * identity resumes as that member and ignores {@code --initial-cluster*} (as in etcd); an empty one
+ * identity resumes as that member and ignores {@code --initial-cluster*} (as in etcd), and with
+ * {@code --force-new-cluster} resumes as the only voter of its cluster; an empty one
  * founds a new cluster ({@code new}: every founder derives the same ids from the initial cluster)
  * or joins a running one ({@code existing}: ids discovered from the leader, see
  * {@link JoinDiscovery}).
@@ -21,9 +22,11 @@ import org.understudy.raft.runtime.StartMode;
  * @param mode how the Raft node begins on empty storage
  * @param founderRecords the founders' records (the same on every founder), empty unless founding
  * @param seedPeers peer addresses to know before the registry does (founders, a joiner's discovery)
+ * @param forceNewCluster resume as the only voter of the cluster ({@code --force-new-cluster});
+ *     only ever true for a restart
  */
 record StartPlan(NodeIdentity identity, boolean restart, StartMode mode, List<Member> founderRecords,
-        Map<Long, HostPort> seedPeers) {
+        Map<Long, HostPort> seedPeers, boolean forceNewCluster) {
 
     /** How long a joiner waits for the leader to contact it. */
     static final Duration JOIN_WAIT = Duration.ofMinutes(10);
@@ -33,11 +36,16 @@ record StartPlan(NodeIdentity identity, boolean restart, StartMode mode, List<Me
         if (stored.isPresent()) {
             return resume(config, stored.get());
         }
+        if (config.forceNewCluster()) {
+            throw new ConfigException("--force-new-cluster recovers a member from its data dir, but " + config.dataDir()
+                    + " holds no member: there is nothing to recover. Point --data-dir at the data of the surviving"
+                    + " member, or start without the flag");
+        }
         if (config.knownIdentity().isPresent()) {
             NodeIdentity known = config.knownIdentity().get();
             return new StartPlan(new NodeIdentity(config.name(), known.clusterId(), known.memberId(), config.storage()),
                     false, StartMode.join(), List.of(), JoinDiscovery.probeAll(config.name(), config.initialCluster(),
-                            known.clusterId(), known.memberId()));
+                            known.clusterId(), known.memberId()), false);
         }
         if (config.initialCluster().isEmpty()) {
             throw new ConfigException("the data dir " + config.dataDir() + " holds no member yet, so --initial-cluster"
@@ -67,7 +75,7 @@ record StartPlan(NodeIdentity identity, boolean restart, StartMode mode, List<Me
                         + theirs + "); use this cluster's data dir, or an empty one to found the new cluster");
             }
         }
-        return new StartPlan(id, true, StartMode.join(), List.of(), Map.of());
+        return new StartPlan(id, true, StartMode.join(), List.of(), Map.of(), config.forceNewCluster());
     }
 
     private static StartPlan found(KvConfig config) {
@@ -81,7 +89,7 @@ record StartPlan(NodeIdentity identity, boolean restart, StartMode mode, List<Me
         }
         long self = ClusterIds.memberId(clusterId, config.name());
         return new StartPlan(new NodeIdentity(config.name(), clusterId, self, config.storage()), false,
-                StartMode.found(voters), records, seedsByName(config, clusterId));
+                StartMode.found(voters), records, seedsByName(config, clusterId), false);
     }
 
     private static StartPlan join(KvConfig config) {
@@ -92,7 +100,7 @@ record StartPlan(NodeIdentity identity, boolean restart, StartMode mode, List<Me
         JoinDiscovery.Result found = JoinDiscovery.discover(config.name(), config.listenPeer(),
                 config.initialCluster(), JOIN_WAIT);
         return new StartPlan(new NodeIdentity(config.name(), found.clusterId(), found.memberId(), config.storage()),
-                false, StartMode.join(), List.of(), found.peers());
+                false, StartMode.join(), List.of(), found.peers(), false);
     }
 
     private static Map<Long, HostPort> seedsByName(KvConfig config, String clusterId) {

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -34,7 +36,7 @@ class RaftKvMainTest {
             "server --name n1 --data-dir /tmp/x --initial-cluster-state maybe",
             "server --name n1 --data-dir /tmp/x --listen-peer nohost",
             "server --name n1 --data-dir /tmp/x --tls-cert a.pem",
-            "server --name n1 --data-dir /tmp/x --force-new-cluster",
+            "server --name n1 --data-dir /tmp/x --storage memory --force-new-cluster",
             "ctl -w xml get k",
             "ctl get",
             "ctl member add n4",
@@ -52,6 +54,14 @@ class RaftKvMainTest {
         Run r = run("ctl", "--endpoints", "127.0.0.1:" + port, "--timeout", "2s", "get", "k");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).startsWith("Error: UNAVAILABLE:").contains("no endpoint answered");
+    }
+
+    @Test
+    void forceNewClusterOnAnEmptyDataDirExits1WithNothingToRecover(@TempDir Path dir) {
+        Run r = run("server", "--name", "n1", "--data-dir", dir.resolve("empty").toString(), "--force-new-cluster");
+        assertThat(r.exit()).as("stderr: %s", r.err()).isEqualTo(1);
+        assertThat(r.err()).startsWith("raft-kv server: cannot start: --force-new-cluster")
+                .contains("nothing to recover").doesNotContain("Usage:");
     }
 
     @Test

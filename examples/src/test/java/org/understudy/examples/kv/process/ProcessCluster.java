@@ -125,10 +125,18 @@ final class ProcessCluster implements AutoCloseable {
      * it {@code resumed} (a restart that founds or joins anew would be a bug).
      */
     void restart(Member m) {
+        restart(m, List.of());
+    }
+
+    /**
+     * Like {@link #restart(Member)}, with {@code extraFlags} after the member's command line for
+     * this run only (e.g. {@code --force-new-cluster}).
+     */
+    void restart(Member m, List<String> extraFlags) {
         if (m.isRunning()) {
             throw new IllegalStateException(m.name() + " still runs");
         }
-        launch(m);
+        launch(m, extraFlags);
         String how = awaitStarted(m);
         if (!how.equals("resumed")) {
             throw new AssertionError(m.name() + " was restarted on its data dir but says it " + how + ". "
@@ -149,7 +157,13 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     private void launch(Member m) {
-        m.runs().add(JavaProcess.start(workDir, m.nextLabel(), m.serverArgs()));
+        launch(m, List.of());
+    }
+
+    private void launch(Member m, List<String> extraFlags) {
+        List<String> args = new ArrayList<>(m.serverArgs());
+        args.addAll(extraFlags);
+        m.runs().add(JavaProcess.start(workDir, m.nextLabel(), args));
     }
 
     /** Waits for the server's "started"/"resumed" line; returns which. */

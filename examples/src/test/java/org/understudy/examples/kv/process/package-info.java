@@ -23,13 +23,16 @@
  *       write answered 200 is readable from the survivors (~8 s);
  *   <li>{@code WholeClusterRestartTest}: the whole cluster killed mid-stream and restarted loses
  *       no acknowledged write, with {@code --storage chronicle} and {@code mapdb} (~12 s each);
+ *   <li>{@code ForceNewClusterTest}: two of three members lost for good ({@code kill -9}); the
+ *       survivor restarted with {@code --force-new-cluster} leads alone with all it had applied,
+ *       takes writes, resumes without the flag, and takes a new member (~20 s);
  *   <li>{@code BadHttpRequestsTest}: unknown route, bad JSON, missing fields, bad parameters, a
  *       body over 1 MiB, non-HTTP bytes get 4xx JSON errors and the server keeps serving (~3 s);
  *   <li>{@code BadCliFlagsTest}: {@code server --bogus} and a bare {@code ctl} exit 2 with usage; a
  *       server whose client port is taken says why and exits 1 (~2 s).
  * </ul>
  *
- * <p><b>How long.</b> About 70 s for the package on a two-core machine (each member JVM starts in
+ * <p><b>How long.</b> About 90 s for the package on a two-core machine (each member JVM starts in
  * 1–3 s); they run with the module's other tests in {@code mvn verify}.
  *
  * <p><b>How to run them.</b> After {@code mvn -B install -DskipTests} at the root:
