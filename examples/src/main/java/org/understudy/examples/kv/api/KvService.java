@@ -92,8 +92,12 @@ public interface KvService {
     record MemberView(String id, String name, List<String> peerUrls, List<String> clientUrls, boolean learner,
             long matchIndex, long lag) {}
 
-    /** The member list and the leader's hex id ("" when unknown). */
-    record MembersView(String leader, List<MemberView> members) {}
+    /**
+     * The member list, the leader's hex id ("" when unknown) and the list's revision: the Raft index
+     * of the last membership change this member has applied, the same on every member for the same
+     * list, so a client can tell a newer list from an older one (a lagging member's).
+     */
+    record MembersView(String leader, List<MemberView> members, long revision) {}
 
     /** An added member and the {@code --initial-cluster} value to start it with. */
     record AddMemberResult(MemberView member, String initialCluster) {}

@@ -22,8 +22,9 @@ import org.understudy.client.balancer.spi.MemberSource;
 /**
  * client-balancer's {@link MemberSource} over raft-kv's {@code GET /v1/members}: every member with
  * its hex id, name, client URLs and learner flag, and the leader's id. Asks the candidates in the
- * balancer's order until one answers {@code 200}; the revision is unknown (RAFT-KV.md's member list
- * has no configuration index yet), so the balancer orders lists by fetch start.
+ * balancer's order until one answers {@code 200}. The list's {@code revision} (the answering
+ * member's last applied membership change) orders lists; without it (an older server) the balancer
+ * orders them by fetch start.
  */
 public final class HttpMemberSource implements MemberSource {
     private final HttpClient client;
@@ -86,6 +87,8 @@ public final class HttpMemberSource implements MemberSource {
             }
         }
         Optional<String> leader = KvHttpReplies.text(json.get("leader")).filter(s -> !s.isBlank());
-        return new MemberList(members, leader, MemberList.UNKNOWN_REVISION);
+        long revision = json.get("revision") instanceof Number n && n.longValue() > 0 ? n.longValue()
+                : MemberList.UNKNOWN_REVISION; // a server without the field: order by fetch start
+        return new MemberList(members, leader, revision);
     }
 }

@@ -20,8 +20,8 @@ import org.understudy.examples.kv.rpc.proto.KvMembersRequest;
  * client-balancer's {@link MemberSource} over raft-kv's binary protocol ({@code kv.members}), on
  * the connections of an {@link RpcClientTransport}: every member with its hex id, name, client URLs
  * and learner flag, and the leader's id. Asks the candidates in the balancer's order until one
- * answers. The revision is unknown (the member list carries no configuration index yet), as with
- * {@link HttpMemberSource}.
+ * answers. The list's revision is the answering member's last applied membership change, so the
+ * balancer never takes a lagging member's older list for a newer one.
  */
 public final class RpcMemberSource implements MemberSource {
     private final RpcClientTransport transport;
@@ -63,6 +63,6 @@ public final class RpcMemberSource implements MemberSource {
             members.add(new Member(m.getId(), m.getName(), endpoints, m.getLearner()));
         }
         Optional<String> leader = Optional.of(reply.getLeader()).filter(s -> !s.isBlank());
-        return new MemberList(members, leader, MemberList.UNKNOWN_REVISION);
+        return new MemberList(members, leader, reply.getRevision() > 0 ? reply.getRevision() : MemberList.UNKNOWN_REVISION);
     }
 }

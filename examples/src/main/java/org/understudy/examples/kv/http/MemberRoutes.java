@@ -37,6 +37,7 @@ final class MemberRoutes {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("leader", view.leader());
             body.put("members", view.members().stream().map(MemberRoutes::member).toList());
+            body.put("revision", view.revision());
             return HttpReply.json(200, body);
         }, replies);
     }

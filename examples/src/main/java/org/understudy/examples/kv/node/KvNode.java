@@ -315,7 +315,8 @@ public final class KvNode implements KvService, AutoCloseable {
             List<MemberView> members = reg.members().stream()
                     .map(m -> memberView(m, reg, status.get(m.getId()))).toList();
             long leader = node.status().leaderId();
-            return CompletableFuture.completedFuture(new MembersView(leader == 0 ? "" : ClusterIds.hex(leader), members));
+            return CompletableFuture.completedFuture(new MembersView(leader == 0 ? "" : ClusterIds.hex(leader), members,
+                    reg.confIndex()));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(errors.translate(e, "member list"));
         }

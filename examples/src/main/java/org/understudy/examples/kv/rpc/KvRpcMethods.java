@@ -95,7 +95,8 @@ public final class KvRpcMethods {
 
     private CompletableFuture<ByteString> members(RpcContext context, ByteString payload) {
         return answer(service::members, view -> {
-            KvMembersReply.Builder reply = KvMembersReply.newBuilder().setLeader(view.leader() == null ? "" : view.leader());
+            KvMembersReply.Builder reply = KvMembersReply.newBuilder().setLeader(view.leader() == null ? "" : view.leader())
+                    .setRevision(view.revision());
             for (KvService.MemberView m : view.members()) {
                 reply.addMembers(KvMember.newBuilder().setId(m.id()).setName(m.name()).addAllPeerUrls(m.peerUrls())
                         .addAllClientUrls(m.clientUrls()).setLearner(m.learner()).setMatchIndex(m.matchIndex())

@@ -75,8 +75,10 @@ class HttpAdaptersTest {
                 """;
         MemberList list = HttpMemberSource.parse(json.getBytes(StandardCharsets.UTF_8));
         assertThat(list.leaderId()).hasValue("a1");
-        assertThat(list.revision()).isEqualTo(MemberList.UNKNOWN_REVISION);
+        assertThat(list.revision()).as("no revision field: an older server").isEqualTo(MemberList.UNKNOWN_REVISION);
         assertThat(list.members()).extracting(m -> m.id() + ":" + m.learner() + ":" + m.clientEndpoints())
                 .containsExactly("a1:false:[127.0.0.1:2379]", "b2:false:[]", "c3:true:[127.0.0.1:2479]");
+        String withRevision = json.strip().replaceFirst("\\}$", ",\"revision\":12}");
+        assertThat(HttpMemberSource.parse(withRevision.getBytes(StandardCharsets.UTF_8)).revision()).isEqualTo(12);
     }
 }

@@ -148,6 +148,7 @@ class BinaryProtocolTest extends ServedApiTest {
         MemberList list = new RpcMemberSource(rpc, Duration.ofSeconds(5))
                 .fetch(List.of(Endpoint.of("127.0.0.1", 1), endpoint())).get(20, TimeUnit.SECONDS);
         assertThat(list.leaderId()).contains(FakeKvService.MEMBER.id());
+        assertThat(list.revision()).isEqualTo(7);
         assertThat(list.members()).singleElement().satisfies(m -> {
             assertThat(m.id()).isEqualTo(FakeKvService.MEMBER.id());
             assertThat(m.name()).isEqualTo("n1");

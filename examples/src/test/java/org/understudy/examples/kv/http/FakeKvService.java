@@ -42,7 +42,7 @@ final class FakeKvService implements KvService {
     volatile BiFunction<String, Consistency, CompletableFuture<GetResult>> onGet = (k, c) -> storeGet(k);
     volatile Function<String, CompletableFuture<DeleteResult>> onDelete = this::storeDelete;
     volatile Supplier<CompletableFuture<MembersView>> onMembers =
-            () -> CompletableFuture.completedFuture(new MembersView(MEMBER.id(), List.of(MEMBER)));
+            () -> CompletableFuture.completedFuture(new MembersView(MEMBER.id(), List.of(MEMBER), 7));
     volatile Function<AddCall, CompletableFuture<AddMemberResult>> onAdd = call -> CompletableFuture.completedFuture(
             new AddMemberResult(new MemberView("00000000000000ab", call.name(), call.peerUrls(), List.of(), call.learner(), 0, 0),
                     "n1=127.0.0.1:2380," + call.name() + "=" + call.peerUrls().get(0)));

@@ -25,7 +25,7 @@ class MemberRoutesTest extends ServedApiTest {
     void listShowsLeaderAndMembers() {
         ApiClient.Reply reply = client.get("/v1/members");
         assertThat(reply.status()).isEqualTo(200);
-        assertThat(reply.body()).isEqualTo("{\"leader\":\"8e9e05c52164694d\",\"members\":[" + MEMBER_JSON + "]}");
+        assertThat(reply.body()).isEqualTo("{\"leader\":\"8e9e05c52164694d\",\"members\":[" + MEMBER_JSON + "],\"revision\":7}");
     }
 
     @Test
