@@ -31,9 +31,17 @@ public class RaftException extends RuntimeException {
 
     /** A {@link ErrorCode#NOT_LEADER} error; {@code leaderHint} is 0 when no leader is known. */
     public static RaftException notLeader(long self, long leaderHint) {
+        return notLeader(self, leaderHint, NodeIdFormat.DECIMAL);
+    }
+
+    /**
+     * A {@link ErrorCode#NOT_LEADER} error whose message writes the ids with {@code ids}; the
+     * {@code leaderHint} detail stays decimal.
+     */
+    public static RaftException notLeader(long self, long leaderHint, NodeIdFormat ids) {
         String msg = leaderHint == 0
-                ? "node " + self + " is not the leader and knows no leader right now"
-                : "node " + self + " is not the leader; the leader is node " + leaderHint;
+                ? "node " + ids.format(self) + " is not the leader and knows no leader right now"
+                : "node " + ids.format(self) + " is not the leader; the leader is node " + ids.format(leaderHint);
         return new RaftException(ErrorCode.NOT_LEADER, msg, Map.of("leaderHint", Long.toString(leaderHint)));
     }
 

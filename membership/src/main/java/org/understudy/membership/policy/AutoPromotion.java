@@ -99,7 +99,7 @@ public final class AutoPromotion {
             PromotionVerdict verdict = check.promote(status, id, liveness);
             if (verdict.accepted()) {
                 long stableFor = nowMillis - clocks.get(id).stableSince;
-                return Optional.of(new Decision(id, "learner " + id + " stayed within " + check.threshold()
+                return Optional.of(new Decision(id, "learner " + options.idFormat().format(id) + " stayed within " + check.threshold()
                         + " entries of the leader and reachable for " + stableFor + " ms (stabilization "
                         + options.stabilizationMillis() + " ms); lag now " + verdict.lag() + ", "
                         + verdict.percentCaughtUp() + "% caught up", verdict));

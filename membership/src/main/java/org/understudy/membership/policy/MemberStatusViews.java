@@ -46,6 +46,7 @@ public final class MemberStatusViews {
             CatchUpEstimator estimator, Liveness liveness, PromotionCheck check, java.util.Set<Long> stale) {
         ConfView conf = ConfView.of(status.confState());
         boolean leading = status.role() == Role.LEADER;
+        String askLeader = status.leaderId() != 0 ? " (ask node " + check.idFormat().format(status.leaderId()) + ")" : "";
         List<MemberStatusView> rows = new ArrayList<>();
         for (long id : conf.members()) {
             Member record = members.get(id);
@@ -58,8 +59,7 @@ public final class MemberStatusViews {
             if (!leading) {
                 rows.add(new MemberStatusView(id, name, role, false, standby, autoPromote, -1, -1, -1, Double.NaN,
                         CatchUpEstimate.Eta.UNKNOWN, -1, -1, false, false,
-                        "unknown here: only the leader tracks replication progress"
-                                + (status.leaderId() != 0 ? " (ask node " + status.leaderId() + ")" : "")));
+                        "unknown here: only the leader tracks replication progress" + askLeader));
                 continue;
             }
             PeerProgress pr = status.progress().get(id);

@@ -1,5 +1,8 @@
 package org.understudy.membership.policy;
 
+import java.util.Objects;
+import org.understudy.raft.NodeIdFormat;
+
 /**
  * The operator's knobs for the learner lifecycle (DESIGN.md §4). Immutable; build with
  * {@link #builder()}. Every default is chosen so that nothing happens behind the operator's back:
@@ -49,6 +52,7 @@ public final class MembershipOptions {
     private final boolean removeStaleLearners;
     private final boolean learnerLinearizableReads;
     private final long tickMillis;
+    private final NodeIdFormat idFormat;
 
     private MembershipOptions(Builder b) {
         this.snapshotCount = b.snapshotCount;
@@ -65,6 +69,7 @@ public final class MembershipOptions {
         this.removeStaleLearners = b.removeStaleLearners;
         this.learnerLinearizableReads = b.learnerLinearizableReads;
         this.tickMillis = b.tickMillis;
+        this.idFormat = b.idFormat;
     }
 
     /** The options with every default. */
@@ -93,6 +98,7 @@ public final class MembershipOptions {
         b.removeStaleLearners = removeStaleLearners;
         b.learnerLinearizableReads = learnerLinearizableReads;
         b.tickMillis = tickMillis;
+        b.idFormat = idFormat;
         return b;
     }
 
@@ -221,6 +227,16 @@ public final class MembershipOptions {
         return tickMillis;
     }
 
+    /**
+     * How the sentences meant for people write member ids: refusals' messages, policy reasons,
+     * events and log lines (default {@link NodeIdFormat#DECIMAL}). An application that shows ids in
+     * another spelling passes it here, and to raft-core's {@code RaftConfig.idFormat} for the errors
+     * that come from the node. Error codes and detail values are not affected.
+     */
+    public NodeIdFormat idFormat() {
+        return idFormat;
+    }
+
     @Override
     public String toString() {
         return "MembershipOptions{snapshotCount=" + snapshotCount + ", maxLearners=" + maxLearners
@@ -230,7 +246,7 @@ public final class MembershipOptions {
                 + ", failoverAfterMillis=" + failoverAfterMillis + ", failoverCooldownMillis=" + failoverCooldownMillis
                 + ", staleLearnerAfterMillis=" + staleLearnerAfterMillis + ", removeStaleLearners="
                 + removeStaleLearners + ", learnerLinearizableReads=" + learnerLinearizableReads
-                + ", tickMillis=" + tickMillis + "}";
+                + ", tickMillis=" + tickMillis + ", idFormat=" + idFormat + "}";
     }
 
     /** Collects options; {@link #build()} checks them. Every setter documents its option's default on the getter. */
@@ -249,6 +265,7 @@ public final class MembershipOptions {
         private boolean removeStaleLearners;
         private boolean learnerLinearizableReads;
         private long tickMillis = DEFAULT_TICK_MILLIS;
+        private NodeIdFormat idFormat = NodeIdFormat.DECIMAL;
 
         private Builder() {}
 
@@ -321,6 +338,11 @@ public final class MembershipOptions {
 
         public Builder tickMillis(long v) {
             this.tickMillis = v;
+            return this;
+        }
+
+        public Builder idFormat(NodeIdFormat v) {
+            this.idFormat = Objects.requireNonNull(v, "idFormat");
             return this;
         }
 

@@ -6,8 +6,10 @@ import org.understudy.membership.registry.MemberRole;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.core.CoreStatus;
 import org.understudy.raft.core.PeerProgress;
 import org.understudy.raft.core.Role;
@@ -33,17 +35,28 @@ import org.understudy.raft.core.tracker.ProgressState;
  *
  * <p>Who counts as reachable is a {@link Liveness}: the raw flags of the status by default, or a
  * {@link ContactTracker}'s smoothed view. The leader always counts itself.
+ *
+ * <p>The messages name members with a {@link NodeIdFormat} (the options' {@link
+ * MembershipOptions#idFormat()}), so a refusal spells an id as the application's member list does;
+ * the verdict's numbers and details are the same whatever the format.
  */
 public final class PromotionCheck {
 
     private final long threshold;
     private final long electionTimeoutMillis;
+    private final NodeIdFormat ids;
+
+    /** A check whose messages write ids in {@link NodeIdFormat#DECIMAL}. */
+    public PromotionCheck(long threshold, long electionTimeoutMillis) {
+        this(threshold, electionTimeoutMillis, NodeIdFormat.DECIMAL);
+    }
 
     /**
      * @param threshold a learner lagging this many entries or more is not ready (at least 1)
      * @param electionTimeoutMillis only for the messages: "not heard from within an election timeout (N ms)"
+     * @param ids how the messages write member ids
      */
-    public PromotionCheck(long threshold, long electionTimeoutMillis) {
+    public PromotionCheck(long threshold, long electionTimeoutMillis, NodeIdFormat ids) {
         if (threshold < 1) {
             throw new IllegalArgumentException("threshold must be at least 1, got " + threshold);
         }
@@ -52,15 +65,24 @@ public final class PromotionCheck {
         }
         this.threshold = threshold;
         this.electionTimeoutMillis = electionTimeoutMillis;
+        this.ids = Objects.requireNonNull(ids, "ids");
     }
 
-    /** A check with the options' {@link MembershipOptions#promoteMaxLag()} as the threshold. */
+    /**
+     * A check with the options' {@link MembershipOptions#promoteMaxLag()} as the threshold and
+     * their {@link MembershipOptions#idFormat()} for the messages.
+     */
     public PromotionCheck(MembershipOptions options, long electionTimeoutMillis) {
-        this(options.promoteMaxLag(), electionTimeoutMillis);
+        this(options.promoteMaxLag(), electionTimeoutMillis, options.idFormat());
     }
 
     public long threshold() {
         return threshold;
+    }
+
+    /** How this check's messages write member ids. */
+    public NodeIdFormat idFormat() {
+        return ids;
     }
 
     /** {@link #promote(CoreStatus, long, Liveness)} with the status's own {@code recentActive} flags. */
@@ -85,7 +107,7 @@ public final class PromotionCheck {
         Set<Long> after = new TreeSet<>(conf.voters());
         after.add(learnerId);
         List<Half> halves = currentHalves(conf);
-        halves.add(new Half(after, "promoting learner " + learnerId + " would leave"));
+        halves.add(new Half(after, "promoting learner " + ids.format(learnerId) + " would leave"));
         return readiness(leader, learnerId, 0, halves, liveness, "");
     }
 
@@ -106,16 +128,16 @@ public final class PromotionCheck {
         requireLeader(leader);
         ConfView conf = ConfView.of(leader.confState());
         if (voterId == learnerId) {
-            return refuse(PromotionOutcome.SAME_MEMBER, learnerId, voterId, "replace names member " + learnerId
-                    + " both as the voter to remove and as the learner to promote");
+            return refuse(PromotionOutcome.SAME_MEMBER, learnerId, voterId, "replace names member "
+                    + ids.format(learnerId) + " both as the voter to remove and as the learner to promote");
         }
         MemberRole voterRole = conf.role(voterId);
         if (voterRole == MemberRole.NONE) {
-            return refuse(PromotionOutcome.MEMBER_NOT_FOUND, learnerId, voterId, "voter " + voterId
+            return refuse(PromotionOutcome.MEMBER_NOT_FOUND, learnerId, voterId, "voter " + ids.format(voterId)
                     + " to replace is not in the cluster configuration");
         }
         if (voterRole != MemberRole.VOTER) {
-            return refuse(PromotionOutcome.NOT_A_VOTER, learnerId, voterId, "member " + voterId + " is "
+            return refuse(PromotionOutcome.NOT_A_VOTER, learnerId, voterId, "member " + ids.format(voterId) + " is "
                     + describe(voterRole) + ", not a voter; replace removes a voter (remove a learner with remove)");
         }
         PromotionVerdict refusal = checkIsLearner(conf, learnerId, voterId);
@@ -126,20 +148,21 @@ public final class PromotionCheck {
         after.remove(voterId);
         after.add(learnerId);
         List<Half> halves = currentHalves(conf);
-        halves.add(new Half(after, "replacing voter " + voterId + " by learner " + learnerId + " would leave"));
+        halves.add(new Half(after, "replacing voter " + ids.format(voterId) + " by learner " + ids.format(learnerId)
+                + " would leave"));
         return readiness(leader, learnerId, voterId, halves, liveness,
-                "cannot replace voter " + voterId + " by learner " + learnerId + ": ");
+                "cannot replace voter " + ids.format(voterId) + " by learner " + ids.format(learnerId) + ": ");
     }
 
     private PromotionVerdict checkIsLearner(ConfView conf, long learnerId, long voterId) {
         MemberRole role = conf.role(learnerId);
         if (role == MemberRole.NONE) {
-            return refuse(PromotionOutcome.MEMBER_NOT_FOUND, learnerId, voterId, "member " + learnerId
+            return refuse(PromotionOutcome.MEMBER_NOT_FOUND, learnerId, voterId, "member " + ids.format(learnerId)
                     + " is not in the cluster configuration");
         }
         if (role != MemberRole.LEARNER) {
-            return refuse(PromotionOutcome.NOT_A_LEARNER, learnerId, voterId, "member " + learnerId + " is "
-                    + describe(role) + "; only a learner can be promoted");
+            return refuse(PromotionOutcome.NOT_A_LEARNER, learnerId, voterId, "member " + ids.format(learnerId)
+                    + " is " + describe(role) + "; only a learner can be promoted");
         }
         return null;
     }
@@ -156,6 +179,7 @@ public final class PromotionCheck {
         boolean active = pr != null && liveness.isActive(learnerId);
         long lastContact = liveness.lastContactMillis(learnerId);
 
+        String learner = ids.format(learnerId);
         Half failing = null;
         QuorumMath.ActiveCount failingCount = null;
         QuorumMath.ActiveCount afterCount = null;
@@ -177,18 +201,18 @@ public final class PromotionCheck {
         if (snapshotInFlight) {
             reason = NotReadyReason.SNAPSHOT_IN_FLIGHT;
             String index = pending != 0 ? " (index " + pending + ")" : "";
-            message = (active ? "learner " + learnerId + " is still receiving a snapshot" + index
-                    : "a snapshot" + index + " is on its way to learner " + learnerId + ", which has not answered yet")
+            message = (active ? "learner " + learner + " is still receiving a snapshot" + index
+                    : "a snapshot" + index + " is on its way to learner " + learner + ", which has not answered yet")
                     + "; retry once it has installed it and caught up";
         } else if (!active) {
             reason = NotReadyReason.NOT_RECENTLY_ACTIVE;
-            message = "learner " + learnerId + " has not been heard from within an election timeout ("
+            message = "learner " + learner + " has not been heard from within an election timeout ("
                     + electionTimeoutMillis + " ms)"
                     + (lastContact > 0 ? "; last contact " + lastContact + " ms ago" : "")
                     + "; check that it is running and reachable at its peer URLs, then retry";
         } else if (lag >= threshold) {
             reason = NotReadyReason.LAGGING;
-            message = "learner " + learnerId + " lags " + lag + " entries behind the leader (threshold " + threshold
+            message = "learner " + learner + " lags " + lag + " entries behind the leader (threshold " + threshold
                     + ", " + percent(ratio) + "% caught up); wait for it to catch up, or raise promoteMaxLag";
         } else if (failing != null) {
             reason = NotReadyReason.QUORUM_AT_RISK;
@@ -198,7 +222,8 @@ public final class PromotionCheck {
         } else {
             return new PromotionVerdict(PromotionOutcome.ACCEPTED, null, learnerId, voterId, match, last, lag,
                     threshold, ratio, false, pending, lastContact, shown.active(), shown.needed(),
-                    "learner " + learnerId + " is ready" + (voterId != 0 ? " to replace voter " + voterId : "")
+                    "learner " + learner + " is ready"
+                            + (voterId != 0 ? " to replace voter " + ids.format(voterId) : "")
                             + ": lag " + lag + " (threshold " + threshold + "), "
                             + percent(ratio) + "% caught up; " + shown.active() + " of " + shown.size()
                             + " voters reachable after the change");
@@ -237,10 +262,10 @@ public final class PromotionCheck {
                 message);
     }
 
-    private static void requireLeader(CoreStatus status) {
+    private void requireLeader(CoreStatus status) {
         if (status.role() != Role.LEADER) {
-            throw new IllegalArgumentException("promotion is decided on the leader; node " + status.id() + " is "
-                    + status.role() + " (the caller answers NOT_LEADER)");
+            throw new IllegalArgumentException("promotion is decided on the leader; node " + ids.format(status.id())
+                    + " is " + status.role() + " (the caller answers NOT_LEADER)");
         }
     }
 

@@ -78,8 +78,8 @@ public final class StandbyFailover {
             finish(nowMillis); // the configuration shows it done, whether or not the caller said so
         }
         if (inFlight != null) {
-            return new FailoverDecision.None("a failover is in flight (replace voter " + inFlight.voterId()
-                    + " by learner " + inFlight.learnerId() + ")");
+            return new FailoverDecision.None("a failover is in flight (replace voter " + idText(inFlight.voterId())
+                    + " by learner " + idText(inFlight.learnerId()) + ")");
         }
         if (nowMillis < cooldownUntil) {
             return new FailoverDecision.None("cooling down after the last failover for another "
@@ -89,7 +89,7 @@ public final class StandbyFailover {
             return new FailoverDecision.None("a configuration change is in progress");
         }
         if (status.leadTransferee() != 0) {
-            return new FailoverDecision.None("leadership is being transferred to " + status.leadTransferee());
+            return new FailoverDecision.None("leadership is being transferred to " + idText(status.leadTransferee()));
         }
         List<Long> down = new ArrayList<>();
         for (long voter : conf.voters()) {
@@ -109,7 +109,8 @@ public final class StandbyFailover {
             }
         }
         if (standbys.isEmpty()) {
-            return new FailoverDecision.None("voter " + down.get(0) + " is down but there is no standby learner");
+            return new FailoverDecision.None("voter " + idText(down.get(0))
+                    + " is down but there is no standby learner");
         }
         standbys.sort(Comparator.<Long>comparingLong(id -> lag(status, id)).thenComparingLong(id -> id));
         Liveness liveness = contacts.liveness(nowMillis);
@@ -118,9 +119,9 @@ public final class StandbyFailover {
             for (long learner : standbys) {
                 PromotionVerdict verdict = check.replace(status, voter, learner, liveness);
                 if (verdict.accepted()) {
-                    inFlight = new FailoverDecision.Replace(voter, learner, "voter " + voter + " unreachable for "
-                            + contacts.silentForMillis(voter, nowMillis) + " ms (threshold "
-                            + options.failoverAfterMillis() + " ms); standby " + learner + " is ready (lag "
+                    inFlight = new FailoverDecision.Replace(voter, learner, "voter " + idText(voter)
+                            + " unreachable for " + contacts.silentForMillis(voter, nowMillis) + " ms (threshold "
+                            + options.failoverAfterMillis() + " ms); standby " + idText(learner) + " is ready (lag "
                             + verdict.lag() + "), " + verdict.activeVoters() + " of the new voters reachable",
                             verdict);
                     return inFlight;
@@ -131,7 +132,8 @@ public final class StandbyFailover {
                 refusals.append(verdict.message());
             }
         }
-        return new FailoverDecision.None("no standby can replace the down voters " + down + ": " + refusals);
+        return new FailoverDecision.None("no standby can replace the down voters " + options.idFormat().formatAll(down) + ": "
+                + refusals);
     }
 
     /** The failover in flight finished (the joint change was applied and left); the cool-down starts now. */
@@ -158,6 +160,11 @@ public final class StandbyFailover {
         inFlight = null;
         long cooldown = options.failoverCooldownMillis();
         cooldownUntil = nowMillis > Long.MAX_VALUE - cooldown ? Long.MAX_VALUE : nowMillis + cooldown;
+    }
+
+    /** A member id as the reasons write it. */
+    private String idText(long member) {
+        return options.idFormat().format(member);
     }
 
     private static long lag(CoreStatus status, long id) {

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import org.understudy.membership.policy.MembershipOptions;
 import org.understudy.membership.spi.RaftGroup;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 
 /**
@@ -24,10 +25,12 @@ public final class LearnerReads {
 
     private final RaftGroup group;
     private final boolean learnerLinearizable;
+    private final NodeIdFormat ids;
 
     public LearnerReads(RaftGroup group, MembershipOptions options) {
         this.group = Objects.requireNonNull(group, "group");
         this.learnerLinearizable = options.learnerLinearizableReads();
+        this.ids = options.idFormat();
     }
 
     /** Reads the local state now. */
@@ -39,7 +42,7 @@ public final class LearnerReads {
     public <T> CompletableFuture<T> linearizable(Supplier<T> read) {
         if (group.status().isLearner() && !learnerLinearizable) {
             return CompletableFuture.failedFuture(new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER,
-                    "node " + Long.toUnsignedString(group.id()) + " is a learner and serves only serializable reads"
+                    "node " + ids.format(group.id()) + " is a learner and serves only serializable reads"
                             + " (learnerLinearizableReads is off); read from a voter, or ask for a serializable read"));
         }
         return group.readIndex().thenApply(index -> read.get());

@@ -37,6 +37,7 @@ import org.understudy.membership.spi.LeaderForwarder;
 import org.understudy.membership.spi.MembershipRequest;
 import org.understudy.membership.spi.RaftGroup;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.CoreStatus;
 import org.understudy.raft.core.PeerProgress;
@@ -89,6 +90,8 @@ public final class MembershipService {
     private final List<MembershipListener> listeners = new CopyOnWriteArrayList<>();
     private final List<RegistryWait> registryWaits = new CopyOnWriteArrayList<>();
     private final long electionTimeoutMillis;
+    /** How the sentences for people write member ids ({@link MembershipOptions#idFormat()}). */
+    private final NodeIdFormat idFormat;
 
     // Leader-side state: reset whenever this node stops leading, since another leader's view
     // (or a stale one of our own) must not carry over.
@@ -107,6 +110,7 @@ public final class MembershipService {
         this.group = Objects.requireNonNull(group, "group");
         this.electionTimeoutMillis = group.electionTimeoutMillis();
         this.options = Objects.requireNonNull(options, "options").validateFor(electionTimeoutMillis);
+        this.idFormat = options.idFormat();
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = Objects.requireNonNull(ids, "ids");
@@ -202,7 +206,7 @@ public final class MembershipService {
             body = (DecisionBody<MemberRegistry>) () -> decideReplace(r, false, "operator replace");
         } else {
             return CompletableFuture.failedFuture(new RaftException(ErrorCode.BAD_REQUEST,
-                    "unknown membership request " + request.describe()));
+                    "unknown membership request " + request.describe(idFormat)));
         }
         return leaderOnly(request, (DecisionBody<T>) body, mayForward);
     }
@@ -251,7 +255,7 @@ public final class MembershipService {
                 LOG.warn("standby failover: {}", r.reason());
                 CompletableFuture<MemberRegistry> f =
                         propose(ReplaceRequest.of(r.voterId(), r.learnerId()), replaceChange(r.voterId(), r.learnerId(),
-                                "standby failover of " + r.voterId()),
+                                "standby failover of " + idFormat.format(r.voterId())),
                                 reg -> reg.role(r.learnerId()) == MemberRole.VOTER && !reg.contains(r.voterId()));
                 f.whenComplete((reg, err) -> {
                     long t = now();
@@ -266,8 +270,8 @@ public final class MembershipService {
                         metrics.failover();
                         emit(new MembershipEvent.Replaced(r.voterId(), r.learnerId(), true, r.reason()));
                     } else {
-                        emit(new MembershipEvent.PolicyChangeFailed("standby failover of " + r.voterId(),
-                                rootMessage(err)));
+                        emit(new MembershipEvent.PolicyChangeFailed("standby failover of "
+                                + idFormat.format(r.voterId()), rootMessage(err)));
                     }
                 });
                 busy = true;
@@ -287,7 +291,7 @@ public final class MembershipService {
                         autoPromotion.onFailed(d.learnerId(), now);
                         String why = e.getMessage();
                         after.add(() -> emit(new MembershipEvent.PolicyChangeFailed("auto-promotion of "
-                                + d.learnerId(), why)));
+                                + idFormat.format(d.learnerId()), why)));
                     }
                 }
                 busy = true;
@@ -299,7 +303,8 @@ public final class MembershipService {
                         + options.staleLearnerAfterMillis() + " ms");
                 f.whenComplete((reg, err) -> {
                     if (err != null) {
-                        emit(new MembershipEvent.PolicyChangeFailed("remove stale learner " + id, rootMessage(err)));
+                        emit(new MembershipEvent.PolicyChangeFailed("remove stale learner " + idFormat.format(id),
+                                rootMessage(err)));
                     }
                 });
             }
@@ -349,10 +354,10 @@ public final class MembershipService {
             emit(new MembershipEvent.Added(stored, !r.learner()));
             List<Member> all = new ArrayList<>(reg.members());
             String note = r.learner()
-                    ? "learner " + r.name() + " (" + Long.toUnsignedString(id) + ") added: start it with this"
+                    ? "learner " + r.name() + " (" + idFormat.format(id) + ") added: start it with this"
                             + " initial cluster; it does not vote, so the quorum is unchanged; promote it once"
                             + " it has caught up"
-                    : "voter " + r.name() + " (" + Long.toUnsignedString(id) + ") added directly: the quorum grew from "
+                    : "voter " + r.name() + " (" + idFormat.format(id) + ") added directly: the quorum grew from "
                             + majority(votersBefore) + " of " + votersBefore + " to " + majority(votersBefore + 1)
                             + " of " + (votersBefore + 1) + " at once; until the new member runs and catches up the"
                             + " cluster tolerates one failure fewer. Adding a learner and promoting it avoids this.";
@@ -389,7 +394,8 @@ public final class MembershipService {
                     synchronized (this) {
                         autoPromotion.onFailed(r.memberId(), now());
                     }
-                    emit(new MembershipEvent.PolicyChangeFailed("auto-promotion of " + r.memberId(), rootMessage(err)));
+                    emit(new MembershipEvent.PolicyChangeFailed("auto-promotion of " + idFormat.format(r.memberId()),
+                            rootMessage(err)));
                 }
             }
         });
@@ -401,7 +407,7 @@ public final class MembershipService {
         requireIdle(registry, r.expectedConfIndex());
         MemberRole role = registry.role(r.memberId());
         if (role == MemberRole.NONE) {
-            throw new RaftException(ErrorCode.MEMBER_NOT_FOUND, "no member " + Long.toUnsignedString(r.memberId())
+            throw new RaftException(ErrorCode.MEMBER_NOT_FOUND, "no member " + idFormat.format(r.memberId())
                     + " in the configuration at index " + registry.confIndex());
         }
         if (r.memberId() == group.id()) {
@@ -481,11 +487,13 @@ public final class MembershipService {
             }
         }
         if (best == 0) {
-            throw new RaftException(ErrorCode.UNAVAILABLE, request.describe() + " would remove the leader (node "
-                    + Long.toUnsignedString(self) + "), and no other voter is reachable to take over; bring one back first");
+            throw new RaftException(ErrorCode.UNAVAILABLE, request.describe(idFormat) + " would remove the leader"
+                    + " (node " + idFormat.format(self) + "), and no other voter is reachable to take over; bring one"
+                    + " back first");
         }
         long transferee = best;
-        LOG.info("{}: this node leads, so leadership goes to node {} first", request.describe(), transferee);
+        LOG.info("{}: this node leads, so leadership goes to node {} first", request.describe(idFormat),
+                idFormat.format(transferee));
         return group.transferLeadership(transferee).thenCompose(v -> forwarder.forward(transferee, request));
     }
 
@@ -510,7 +518,7 @@ public final class MembershipService {
             }
         }
         if (currentActive < majority(current)) {
-            throw new RaftException(ErrorCode.UNAVAILABLE, "removing voter " + Long.toUnsignedString(removed)
+            throw new RaftException(ErrorCode.UNAVAILABLE, "removing voter " + idFormat.format(removed)
                     + " needs the current voters to commit it, but only " + currentActive + " of " + current
                     + " are reachable (" + majority(current) + " needed); bring voters back, or recover the"
                     + " cluster from the survivors (force-new-cluster)",
@@ -518,7 +526,7 @@ public final class MembershipService {
                             Integer.toString(majority(current))));
         }
         if (remaining == 0 || remainingActive < majority(remaining)) {
-            throw new RaftException(ErrorCode.UNAVAILABLE, "removing voter " + Long.toUnsignedString(removed)
+            throw new RaftException(ErrorCode.UNAVAILABLE, "removing voter " + idFormat.format(removed)
                     + " would leave " + remaining + " voter(s) of which only " + remainingActive
                     + " are reachable, fewer than the " + majority(remaining) + " needed to commit; bring voters back first",
                     Map.of("activeVoters", Integer.toString(remainingActive), "neededVoters",
@@ -545,7 +553,7 @@ public final class MembershipService {
             leader = 0; // it just stopped leading: no better hint
         }
         if (leader == 0 || !mayForward) {
-            return CompletableFuture.failedFuture(RaftException.notLeader(group.id(), leader));
+            return CompletableFuture.failedFuture(RaftException.notLeader(group.id(), leader, idFormat));
         }
         return forwarder.forward(leader, request);
     }
@@ -579,7 +587,7 @@ public final class MembershipService {
     private CoreStatus leaderCore() {
         GroupStatus status = group.status();
         if (!status.isLeader()) {
-            throw RaftException.notLeader(group.id(), status.leaderId());
+            throw RaftException.notLeader(group.id(), status.leaderId(), idFormat);
         }
         return status.core();
     }
@@ -617,7 +625,7 @@ public final class MembershipService {
             }
         });
         result.whenComplete((r, e) -> registryWaits.remove(wait));
-        LOG.debug("proposed {}", request.describe());
+        LOG.debug("proposed {}", request.describe(idFormat));
         return result;
     }
 
@@ -669,8 +677,8 @@ public final class MembershipService {
             if (seen == null || seen != s.silentSinceMillis()) {
                 boolean willRemove = report.toRemove().contains(s.id());
                 after.add(() -> emit(new MembershipEvent.StaleLearner(s.id(), s.silentForMillis(), willRemove)));
-                LOG.warn("learner {} has not been heard from for {} ms{}", s.id(), s.silentForMillis(),
-                        willRemove ? "; removing it (removeStaleLearners)" : "");
+                LOG.warn("learner {} has not been heard from for {} ms{}", idFormat.format(s.id()),
+                        s.silentForMillis(), willRemove ? "; removing it (removeStaleLearners)" : "");
             }
         }
         reportedStale.clear();

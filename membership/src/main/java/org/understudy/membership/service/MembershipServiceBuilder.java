@@ -19,7 +19,7 @@ public final class MembershipServiceBuilder {
 
     private final RaftGroup group;
     private MembershipOptions options;
-    private LeaderForwarder forwarder = LeaderForwarder.none();
+    private LeaderForwarder forwarder; // null: LeaderForwarder.none() in the options' id format
     private LongSupplier clock = MembershipServiceBuilder::monotonicMillis;
     private LongSupplier ids;
     private MeterRegistry meterRegistry;
@@ -82,6 +82,7 @@ public final class MembershipServiceBuilder {
                 }
             };
         }
-        return new MembershipService(group, o, forwarder, clock, idSource, new MembershipMetrics(meterRegistry, group.id()));
+        LeaderForwarder f = forwarder != null ? forwarder : LeaderForwarder.none(o.idFormat());
+        return new MembershipService(group, o, f, clock, idSource, new MembershipMetrics(meterRegistry, group.id()));
     }
 }

@@ -2,6 +2,7 @@ package org.understudy.membership.service;
 
 import org.understudy.membership.registry.MemberRegistry;
 import org.understudy.membership.spi.MembershipRequest;
+import org.understudy.raft.NodeIdFormat;
 
 /**
  * Promotes learner {@code memberId} to voter, if the leader finds it ready (DESIGN.md §4 rule 5).
@@ -16,6 +17,11 @@ public record PromoteRequest(long memberId, long expectedConfIndex) implements M
 
     @Override
     public String describe() {
-        return "promote " + Long.toUnsignedString(memberId);
+        return describe(NodeIdFormat.DECIMAL);
+    }
+
+    @Override
+    public String describe(NodeIdFormat ids) {
+        return "promote " + ids.format(memberId);
     }
 }

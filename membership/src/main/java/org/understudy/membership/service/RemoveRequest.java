@@ -2,6 +2,7 @@ package org.understudy.membership.service;
 
 import org.understudy.membership.registry.MemberRegistry;
 import org.understudy.membership.spi.MembershipRequest;
+import org.understudy.raft.NodeIdFormat;
 
 /**
  * Removes member {@code memberId}. A learner is always removable; removing the leader hands
@@ -17,6 +18,11 @@ public record RemoveRequest(long memberId, long expectedConfIndex) implements Me
 
     @Override
     public String describe() {
-        return "remove " + Long.toUnsignedString(memberId);
+        return describe(NodeIdFormat.DECIMAL);
+    }
+
+    @Override
+    public String describe(NodeIdFormat ids) {
+        return "remove " + ids.format(memberId);
     }
 }

@@ -2,6 +2,7 @@ package org.understudy.membership.service;
 
 import org.understudy.membership.registry.MemberRegistry;
 import org.understudy.membership.spi.MembershipRequest;
+import org.understudy.raft.NodeIdFormat;
 
 /**
  * Promotes learner {@code learnerId} and removes voter {@code voterId} in one joint-consensus
@@ -19,6 +20,11 @@ public record ReplaceRequest(long voterId, long learnerId, long expectedConfInde
 
     @Override
     public String describe() {
-        return "replace voter " + Long.toUnsignedString(voterId) + " by learner " + Long.toUnsignedString(learnerId);
+        return describe(NodeIdFormat.DECIMAL);
+    }
+
+    @Override
+    public String describe(NodeIdFormat ids) {
+        return "replace voter " + ids.format(voterId) + " by learner " + ids.format(learnerId);
     }
 }

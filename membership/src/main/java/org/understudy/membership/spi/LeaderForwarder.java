@@ -1,8 +1,10 @@
 package org.understudy.membership.spi;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 
 /**
@@ -23,18 +25,27 @@ public interface LeaderForwarder {
         return NoForwarding.INSTANCE;
     }
 
+    /** {@link #none()}, its {@code NOT_LEADER} message writing the leader's id with {@code ids}. */
+    static LeaderForwarder none(NodeIdFormat ids) {
+        return ids == NodeIdFormat.DECIMAL ? NoForwarding.INSTANCE : new NoForwarding(ids);
+    }
+
     /** The {@link #none()} forwarder. */
     final class NoForwarding implements LeaderForwarder {
-        static final NoForwarding INSTANCE = new NoForwarding();
+        static final NoForwarding INSTANCE = new NoForwarding(NodeIdFormat.DECIMAL);
 
-        private NoForwarding() {}
+        private final NodeIdFormat ids;
+
+        private NoForwarding(NodeIdFormat ids) {
+            this.ids = Objects.requireNonNull(ids, "ids");
+        }
 
         @Override
         public <T> CompletableFuture<T> forward(long leaderId, MembershipRequest<T> request) {
             String where = leaderId == 0 ? "no leader is known right now; retry shortly"
-                    : "send it to the leader, node " + leaderId;
+                    : "send it to the leader, node " + ids.format(leaderId);
             return CompletableFuture.failedFuture(new RaftException(ErrorCode.NOT_LEADER,
-                    "this node is not the leader and forwards no membership requests (" + request.describe()
+                    "this node is not the leader and forwards no membership requests (" + request.describe(ids)
                             + "): " + where,
                     Map.of("leaderHint", Long.toString(leaderId))));
         }

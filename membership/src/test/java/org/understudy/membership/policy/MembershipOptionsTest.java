@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.understudy.raft.NodeIdFormat;
 
 class MembershipOptionsTest {
 
@@ -46,8 +47,8 @@ class MembershipOptionsTest {
         MembershipOptions o = MembershipOptions.builder().maxLearners(3).promoteMaxLag(42).autoPromotion(true)
                 .stabilizationMillis(5).promotionBackoff(2, 9).standbyFailover(true).failoverAfterMillis(99)
                 .failoverCooldownMillis(7).staleLearnerAfterMillis(1234).removeStaleLearners(true)
-                .learnerLinearizableReads(true).tickMillis(50).snapshotCount(77).build();
-        assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString());
+                .learnerLinearizableReads(true).tickMillis(50).snapshotCount(77).idFormat(NodeIdFormat.HEX).build();
+        assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString()).contains("idFormat=HEX");
         assertThat(o.toBuilder().maxLearners(4).build().maxLearners()).isEqualTo(4);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.CoreStatus;
 import org.understudy.raft.core.Role;
@@ -306,6 +307,60 @@ class PromotionCheckTest {
             assertThat(v.reason()).isEqualTo(NotReadyReason.QUORUM_AT_RISK);
             assertThat(v.activeVoters()).isEqualTo(2);
             assertThat(v.neededVoters()).isEqualTo(3);
+        }
+    }
+
+    /** How the messages write ids: the options' format; the verdict's numbers and details never change. */
+    @Nested
+    class IdFormat {
+        /** An id as raft-kv derives them: large, so decimal and hex spellings look nothing alike. */
+        private static final long LEARNER = 5568999630577802292L;
+        private static final String LEARNER_HEX = "4d490fa87edf1c34";
+
+        private CoreStatus learnerLagging120() {
+            return Statuses.leader(1).lastIndex(1_000).voters(1, 2, 255).learners(LEARNER).lag(LEARNER, 120).build();
+        }
+
+        private PromotionCheck checkWith(MembershipOptions.Builder options) {
+            return new PromotionCheck(options.promoteMaxLag(100).build(), ELECTION_TIMEOUT);
+        }
+
+        @Test
+        void theDefaultIsUnsignedDecimal() {
+            assertThat(MembershipOptions.defaults().idFormat()).isEqualTo(NodeIdFormat.DECIMAL);
+            assertThat(check.idFormat()).isEqualTo(NodeIdFormat.DECIMAL);
+            PromotionVerdict v = checkWith(MembershipOptions.builder()).promote(learnerLagging120(), LEARNER);
+            assertThat(v.message()).startsWith("learner 5568999630577802292 lags 120 entries behind the leader");
+        }
+
+        @Test
+        void aRefusalNamesTheLearnerInTheConfiguredFormat() {
+            PromotionCheck hex = checkWith(MembershipOptions.builder().idFormat(NodeIdFormat.HEX));
+            RaftException e = hex.promote(learnerLagging120(), LEARNER).toException();
+            assertThat(e.code()).isEqualTo(ErrorCode.LEARNER_NOT_READY);
+            assertThat(e.getMessage()).isEqualTo("learner " + LEARNER_HEX + " lags 120 entries behind the leader"
+                    + " (threshold 100, 88% caught up); wait for it to catch up, or raise promoteMaxLag");
+            // Clients parse the details: they keep their decimal numbers whatever the format.
+            assertThat(e.details()).containsEntry("memberId", "5568999630577802292").containsEntry("lag", "120");
+        }
+
+        @Test
+        void everyKindOfRefusalUsesIt() {
+            PromotionCheck hex = checkWith(MembershipOptions.builder().idFormat(NodeIdFormat.HEX));
+            CoreStatus s = learnerLagging120();
+            assertThat(hex.promote(s, 255).message())
+                    .isEqualTo("member ff is already a voter; only a learner can be promoted");
+            assertThat(hex.promote(s, 0xabc).message()).isEqualTo("member abc is not in the cluster configuration");
+            assertThat(hex.replace(s, 255, LEARNER).message()).startsWith("cannot replace voter ff by learner "
+                    + LEARNER_HEX + ": learner " + LEARNER_HEX + " lags 120 entries");
+            assertThat(hex.promote(Statuses.leader(1).voters(1, 2, 255).learners(LEARNER).inactive(LEARNER).build(),
+                    LEARNER).message()).startsWith("learner " + LEARNER_HEX + " has not been heard from");
+        }
+
+        @Test
+        void anApplicationMayBringItsOwnFormat() {
+            PromotionCheck named = new PromotionCheck(100, ELECTION_TIMEOUT, id -> id == LEARNER ? "n4" : "#" + id);
+            assertThat(named.promote(learnerLagging120(), LEARNER).message()).startsWith("learner n4 lags 120");
         }
     }
 }

@@ -13,6 +13,7 @@ import org.understudy.membership.policy.PromotionVerdict;
 import org.understudy.membership.registry.MemberRegistry;
 import org.understudy.membership.registry.MemberRole;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.EntryId;
 import org.understudy.raft.proto.MessageType;
@@ -321,5 +322,43 @@ class MembershipServiceSimTest {
         // Removing a silent one is fine: 3 of the 4 left are reachable.
         MemberRegistry after = c.await(c.leaderService().remove(5), 20);
         assertThat(after.contains(5)).isFalse();
+    }
+
+    // ------------------------------------------------------------------ how the sentences write ids
+
+    /** A one-voter cluster with a learner added and never started, so a promotion is refused. */
+    private static ServiceCluster oneVoterAndANewLearner(MembershipOptions options) {
+        ServiceCluster c = new ServiceCluster(SEED, options,
+                b -> b.voters(1).founderRecords(org.understudy.membership.sim.SimRecords.founders(1)).snapshotEvery(0));
+        c.h.elect(1);
+        return c;
+    }
+
+    @Test
+    void theSentencesNameMembersInTheConfiguredIdFormat_theDetailsStayDecimal() {
+        ServiceCluster c = oneVoterAndANewLearner(options().idFormat(NodeIdFormat.HEX).build());
+        AddResult added = c.await(c.leaderService().add(AddRequest.learner("n2", List.of(URL4))), 20);
+        long id = added.id();
+        String hex = Long.toHexString(id);
+        assertThat(added.note()).startsWith("learner n2 (" + hex + ") added");
+
+        RaftException refused = failure(c, c.service(1).promote(id), 5);
+        assertThat(refused.code()).isEqualTo(ErrorCode.LEARNER_NOT_READY);
+        assertThat(refused.getMessage()).startsWith("learner " + hex + " ").doesNotContain(Long.toUnsignedString(id));
+        assertThat(refused.details()).containsEntry(PromotionVerdict.MEMBER_ID, Long.toString(id));
+        assertThat(c.events(MembershipEvent.PromotionRefused.class))
+                .allMatch(e -> e.verdict().message().equals(refused.getMessage()));
+
+        RaftException missing = failure(c, c.leaderService().remove(0xabcL), 5);
+        assertThat(missing.code()).isEqualTo(ErrorCode.MEMBER_NOT_FOUND);
+        assertThat(missing.getMessage()).startsWith("no member abc ");
+    }
+
+    @Test
+    void theDefaultIdFormatIsDecimal() {
+        ServiceCluster c = oneVoterAndANewLearner(options().build());
+        long id = addLearner(c, "n2", URL4);
+        RaftException refused = failure(c, c.service(1).promote(id), 5);
+        assertThat(refused.getMessage()).startsWith("learner " + Long.toUnsignedString(id) + " ");
     }
 }

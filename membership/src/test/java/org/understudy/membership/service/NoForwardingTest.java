@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.understudy.membership.policy.MembershipOptions;
 import org.understudy.membership.spi.LeaderForwarder;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 
 /**
@@ -52,5 +53,15 @@ class NoForwardingTest {
         assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER);
         assertThat(e.details()).containsEntry("leaderHint", Long.toString(leader));
         assertThat(c.h.group(leader).registry().contains(1)).as("nothing removed").isTrue();
+    }
+
+    @Test
+    void itsMessageWritesIdsInTheGivenFormat_theHintStaysDecimal() {
+        RaftException e = (RaftException) LeaderForwarder.none(NodeIdFormat.HEX).forward(255, PromoteRequest.of(0xabc))
+                .handle((v, t) -> t).join();
+        assertThat(e.code()).isEqualTo(ErrorCode.NOT_LEADER);
+        assertThat(e.getMessage()).contains("(promote abc)", "send it to the leader, node ff");
+        assertThat(e.details()).containsEntry("leaderHint", "255");
+        assertThat(LeaderForwarder.none(NodeIdFormat.DECIMAL)).isSameAs(LeaderForwarder.none());
     }
 }

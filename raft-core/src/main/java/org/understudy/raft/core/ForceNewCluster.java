@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.confchange.ConfChangeException;
 import org.understudy.raft.core.confchange.ConfChanger;
@@ -94,12 +95,21 @@ public final class ForceNewCluster {
      */
     public static Plan plan(long self, SnapshotMetadata snapshot, List<Entry> confChanges, HardState hardState,
             long commitTerm, long lastIndex) {
+        return plan(self, NodeIdFormat.DECIMAL, snapshot, confChanges, hardState, commitTerm, lastIndex);
+    }
+
+    /**
+     * {@link #plan(long, SnapshotMetadata, List, HardState, long, long)}, its refusals writing node
+     * ids with {@code ids}.
+     */
+    public static Plan plan(long self, NodeIdFormat ids, SnapshotMetadata snapshot, List<Entry> confChanges,
+            HardState hardState, long commitTerm, long lastIndex) {
         long commit = Math.max(hardState.getCommit(), snapshot.getIndex());
         if (lastIndex < commit) {
             throw new IllegalArgumentException("the log ends at " + lastIndex + ", before its commit index " + commit);
         }
         ConfState before = configurationAt(snapshot, confChanges, commit);
-        refuseUnlessVoter(self, before, commit);
+        refuseUnlessVoter(self, before, commit, ids);
 
         long term = Math.max(hardState.getTerm(), commitTerm) + 1;
         List<Entry> entries = new ArrayList<>();
@@ -151,24 +161,25 @@ public final class ForceNewCluster {
      * for), and making it the sole voter would silently roll the cluster back. etcd lets any
      * member force a new cluster; we prefer a clear refusal that sends the operator to a voter.
      */
-    private static void refuseUnlessVoter(long self, ConfState conf, long commit) {
+    private static void refuseUnlessVoter(long self, ConfState conf, long commit, NodeIdFormat ids) {
         if (conf.getVotersCount() == 0 && conf.getVotersOutgoingCount() == 0) {
-            throw new RaftException(ErrorCode.BAD_REQUEST, "node " + self + " has no configuration to recover at"
-                    + " commit index " + commit + ": it never joined a cluster, so there is nothing to force",
+            throw new RaftException(ErrorCode.BAD_REQUEST, "node " + ids.format(self) + " has no configuration to"
+                    + " recover at commit index " + commit + ": it never joined a cluster, so there is nothing to force",
                     Map.of("commitIndex", Long.toString(commit)));
         }
         if (conf.getVotersList().contains(self) || conf.getVotersOutgoingList().contains(self)) {
             return;
         }
         if (conf.getLearnersList().contains(self) || conf.getLearnersNextList().contains(self)) {
-            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + self + " is a learner in its last"
-                    + " configuration (voters " + conf.getVotersList() + "); a learner may lack writes the cluster"
-                    + " acknowledged and never promotes itself, so it can't force a new cluster. Use the surviving"
-                    + " voter with the highest commit index instead", Map.of("commitIndex", Long.toString(commit)));
+            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + ids.format(self) + " is a learner"
+                    + " in its last configuration (voters " + ids.formatAll(conf.getVotersList()) + "); a learner may"
+                    + " lack writes the cluster acknowledged and never promotes itself, so it can't force a new"
+                    + " cluster. Use the surviving voter with the highest commit index instead", Map.of("commitIndex", Long.toString(commit)));
         }
-        throw new RaftException(ErrorCode.BAD_REQUEST, "node " + self + " is not a member of its last configuration"
-                + " (voters " + conf.getVotersList() + ", learners " + conf.getLearnersList() + "): it was removed,"
-                + " so its data is not the cluster's to recover", Map.of("commitIndex", Long.toString(commit)));
+        throw new RaftException(ErrorCode.BAD_REQUEST, "node " + ids.format(self) + " is not a member of its last"
+                + " configuration (voters " + ids.formatAll(conf.getVotersList()) + ", learners "
+                + ids.formatAll(conf.getLearnersList()) + "): it was removed, so its data is not the cluster's to"
+                + " recover", Map.of("commitIndex", Long.toString(commit)));
     }
 
     /**

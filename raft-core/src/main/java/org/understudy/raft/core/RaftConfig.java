@@ -1,5 +1,8 @@
 package org.understudy.raft.core;
 
+import java.util.Objects;
+import org.understudy.raft.NodeIdFormat;
+
 /**
  * The knobs of one {@link RaftCore}. Times are in ticks: the runtime decides how long a tick is
  * (100 ms by default in {@code RaftNode}), so the core itself never sees a clock.
@@ -24,6 +27,8 @@ package org.understudy.raft.core;
  * @param readOnlyOption how read indexes are confirmed
  * @param randomSeed the seed of the randomized election timeouts: the core is deterministic given
  *     its inputs and this seed
+ * @param idFormat how the messages of the errors the core and the runtime raise write node ids
+ *     (default {@link NodeIdFormat#DECIMAL}; detail values stay decimal)
  */
 public record RaftConfig(
         long id,
@@ -37,9 +42,11 @@ public record RaftConfig(
         boolean checkQuorum,
         boolean preVote,
         ReadOnlyOption readOnlyOption,
-        long randomSeed) {
+        long randomSeed,
+        NodeIdFormat idFormat) {
 
     public RaftConfig {
+        Objects.requireNonNull(idFormat, "idFormat");
         if (id == 0) {
             throw new IllegalArgumentException("id must be non-zero: 0 means 'no node'");
         }
@@ -82,7 +89,8 @@ public record RaftConfig(
                 .checkQuorum(checkQuorum)
                 .preVote(preVote)
                 .readOnlyOption(readOnlyOption)
-                .randomSeed(randomSeed);
+                .randomSeed(randomSeed)
+                .idFormat(idFormat);
     }
 
     /** Builds a {@link RaftConfig}; every setter has a sane default. */
@@ -99,6 +107,7 @@ public record RaftConfig(
         private boolean preVote = true;
         private ReadOnlyOption readOnlyOption = ReadOnlyOption.SAFE;
         private long randomSeed;
+        private NodeIdFormat idFormat = NodeIdFormat.DECIMAL;
 
         private Builder(long id) {
             this.id = id;
@@ -116,11 +125,12 @@ public record RaftConfig(
         public Builder preVote(boolean v) { this.preVote = v; return this; }
         public Builder readOnlyOption(ReadOnlyOption v) { this.readOnlyOption = v; return this; }
         public Builder randomSeed(long v) { this.randomSeed = v; return this; }
+        public Builder idFormat(NodeIdFormat v) { this.idFormat = v; return this; }
 
         public RaftConfig build() {
             return new RaftConfig(id, electionTick, heartbeatTick, maxSizePerMsg, maxInflightMsgs,
                     maxInflightBytes, maxUncommittedEntriesSize, maxCommittedSizePerReady, checkQuorum,
-                    preVote, readOnlyOption, randomSeed);
+                    preVote, readOnlyOption, randomSeed, idFormat);
         }
     }
 }

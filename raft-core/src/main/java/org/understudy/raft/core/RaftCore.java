@@ -290,7 +290,7 @@ public final class RaftCore {
         Entry e = Entry.newBuilder().setTerm(term).setIndex(log.lastIndex() + 1)
                 .setType(EntryType.ENTRY_NORMAL).setData(data).build();
         if (!increaseUncommittedSize(e)) {
-            throw new RaftException(ErrorCode.UNAVAILABLE, "node " + id + " has " + uncommittedSize
+            throw new RaftException(ErrorCode.UNAVAILABLE, "node " + idText(id) + " has " + uncommittedSize
                     + " bytes of uncommitted entries, above the limit of " + config.maxUncommittedEntriesSize()
                     + "; retry once the cluster catches up",
                     Map.of("uncommittedBytes", Long.toString(uncommittedSize)));
@@ -336,7 +336,7 @@ public final class RaftCore {
         Entry e = Entry.newBuilder().setTerm(term).setIndex(log.lastIndex() + 1)
                 .setType(EntryType.ENTRY_CONF_CHANGE).setData(change.toByteString()).build();
         if (!increaseUncommittedSize(e)) {
-            throw new RaftException(ErrorCode.UNAVAILABLE, "too many uncommitted bytes on node " + id);
+            throw new RaftException(ErrorCode.UNAVAILABLE, "too many uncommitted bytes on node " + idText(id));
         }
         pendingConfIndex = e.getIndex();
         noteIfLeaving(result, e.getIndex());
@@ -348,21 +348,21 @@ public final class RaftCore {
         // A leader that is no longer a voter is only handing over: point at its successor.
         long hint = role == Role.LEADER ? leadTransferee : leader;
         if (learner) {
-            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + id
+            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + idText(id)
                     + " is a learner: it does not accept writes; send them to the leader",
                     Map.of("leaderHint", Long.toString(hint)));
         }
         if (role != Role.LEADER || !tracker.isVoter(id)) {
-            throw RaftException.notLeader(id, hint);
+            throw RaftException.notLeader(id, hint, config.idFormat());
         }
         if (leavingAt != 0) {
-            throw new RaftException(ErrorCode.NOT_LEADER, "node " + id + " is leaving the voters (configuration"
+            throw new RaftException(ErrorCode.NOT_LEADER, "node " + idText(id) + " is leaving the voters (configuration"
                     + " change at index " + leavingAt + ") and takes no more writes; retry on the next leader",
                     Map.of("leaderHint", "0"));
         }
         if (leadTransferee != 0) {
             throw new RaftException(ErrorCode.UNAVAILABLE, "leadership is being transferred to node "
-                    + leadTransferee + "; retry shortly", Map.of("leaderHint", Long.toString(leadTransferee)));
+                    + idText(leadTransferee) + "; retry shortly", Map.of("leaderHint", Long.toString(leadTransferee)));
         }
     }
 
@@ -386,7 +386,7 @@ public final class RaftCore {
             return;
         }
         if (leader == 0) {
-            throw RaftException.notLeader(id, 0);
+            throw RaftException.notLeader(id, 0, config.idFormat());
         }
         send(request.toBuilder().setTo(leader));
     }
@@ -462,17 +462,17 @@ public final class RaftCore {
      */
     public void transferLeadership(long transferee) {
         if (role != Role.LEADER) {
-            throw RaftException.notLeader(id, leader);
+            throw RaftException.notLeader(id, leader, config.idFormat());
         }
         Progress pr = tracker.get(transferee);
         if (transferee == id && tracker.isVoter(id)) {
             return;
         }
         if (pr == null) {
-            throw new RaftException(ErrorCode.BAD_REQUEST, "node " + transferee + " is not a member");
+            throw new RaftException(ErrorCode.BAD_REQUEST, "node " + idText(transferee) + " is not a member");
         }
         if (pr.isLearner() || !tracker.isVoter(transferee)) {
-            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + transferee
+            throw new RaftException(ErrorCode.UNSUPPORTED_ON_LEARNER, "node " + idText(transferee)
                     + " is a learner: leadership can only go to a voter; promote it first");
         }
         if (leadTransferee == transferee) {
@@ -1317,6 +1317,11 @@ public final class RaftCore {
 
     private SoftState softState() {
         return new SoftState(leader, role);
+    }
+
+    /** A node id as the errors' messages write it ({@link RaftConfig#idFormat()}). */
+    private String idText(long node) {
+        return config.idFormat().format(node);
     }
 
     @Override

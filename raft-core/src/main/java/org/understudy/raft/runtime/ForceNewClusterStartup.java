@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.ForceNewCluster;
 import org.understudy.raft.proto.Entry;
@@ -35,17 +36,18 @@ final class ForceNewClusterStartup {
     private ForceNewClusterStartup() {}
 
     /**
-     * Rewrites the log so that {@code id} is the only voter of its cluster.
+     * Rewrites the log so that {@code id} is the only voter of its cluster. Its refusals and log
+     * lines write node ids with {@code ids}.
      *
      * @throws RaftException {@code BAD_REQUEST} when the storage holds nothing to recover or this
      *     node was removed; {@code UNSUPPORTED_ON_LEARNER} when it is a learner (see
      *     {@link ForceNewCluster#plan})
      */
-    static void rewrite(long id, LogStorage log, SnapshotStore snapshots) {
+    static void rewrite(long id, NodeIdFormat ids, LogStorage log, SnapshotStore snapshots) {
         Optional<SnapshotMetadata> latest = snapshots.latest();
         if (latest.isEmpty() || NodeStartup.isPristine(log)) {
-            throw new RaftException(ErrorCode.BAD_REQUEST, "node " + id + ": --force-new-cluster recovers a member"
-                    + " from its existing data, but its storage is empty: there is nothing to recover. Start it"
+            throw new RaftException(ErrorCode.BAD_REQUEST, "node " + ids.format(id) + ": --force-new-cluster recovers"
+                    + " a member from its existing data, but its storage is empty: there is nothing to recover. Start it"
                     + " without the flag, or point it at the data of a surviving member",
                     Map.of("reason", "EMPTY_STORAGE"));
         }
@@ -53,26 +55,26 @@ final class ForceNewClusterStartup {
         HardState hs = log.hardState();
         long commit = Math.max(hs.getCommit(), snapshot.getIndex());
         long commitTerm = commit == snapshot.getIndex() ? snapshot.getTerm() : log.term(commit);
-        ForceNewCluster.Plan plan = ForceNewCluster.plan(id, snapshot, confChanges(log, snapshot.getIndex() + 1, commit),
-                hs, commitTerm, log.lastIndex());
+        ForceNewCluster.Plan plan = ForceNewCluster.plan(id, ids, snapshot,
+                confChanges(log, snapshot.getIndex() + 1, commit), hs, commitTerm, log.lastIndex());
         if (plan.nothingToDo()) {
             LOG.warn("node {}: --force-new-cluster: already the only member of its cluster (voters {}); nothing to"
                     + " change. Restart without the flag: with it, members added later would be removed again",
-                    id, plan.before().getVotersList());
+                    ids.format(id), ids.formatAll(plan.before().getVotersList()));
             return;
         }
         LOG.warn("node {}: --force-new-cluster: FORCING A NEW CLUSTER from commit index {}. Configuration there:"
-                + " voters {}, outgoing voters {}, learners {}, learners-next {}", id, plan.commitIndex(),
-                plan.before().getVotersList(), plan.before().getVotersOutgoingList(), plan.before().getLearnersList(),
-                plan.before().getLearnersNextList());
+                + " voters {}, outgoing voters {}, learners {}, learners-next {}", ids.format(id), plan.commitIndex(),
+                ids.formatAll(plan.before().getVotersList()), ids.formatAll(plan.before().getVotersOutgoingList()),
+                ids.formatAll(plan.before().getLearnersList()), ids.formatAll(plan.before().getLearnersNextList()));
         if (plan.discarded() > 0) {
             LOG.warn("node {}: --force-new-cluster: DISCARDING {} uncommitted entries at indexes {}..{} (never known"
-                    + " to be committed here)", id, plan.discarded(), plan.discardFrom(), log.lastIndex());
+                    + " to be committed here)", ids.format(id), plan.discarded(), plan.discardFrom(), log.lastIndex());
         }
         LOG.warn("node {}: --force-new-cluster: REMOVING members {} by {} configuration changes at indexes {}..{} in"
                 + " term {}, committed by decree; this node will be the only voter. Never restart the removed members"
-                + " with their old data; add fresh members with `member add`", id, plan.removed(),
-                plan.entries().size(), plan.entries().get(0).getIndex(), plan.hardState().getCommit(),
+                + " with their old data; add fresh members with `member add`", ids.format(id),
+                ids.formatAll(plan.removed()), plan.entries().size(), plan.entries().get(0).getIndex(), plan.hardState().getCommit(),
                 plan.hardState().getTerm());
         log.truncateSuffix(plan.discardFrom());
         log.append(plan.entries());

@@ -35,7 +35,7 @@ final class NodeStartup {
             StateMachine<R> stateMachine) {
         if (options.forceNewCluster()) {
             // Before founding: an empty storage has nothing to recover, whatever the start mode.
-            ForceNewClusterStartup.rewrite(options.id(), log, snapshots);
+            ForceNewClusterStartup.rewrite(options.id(), options.idFormat(), log, snapshots);
         } else if (options.startMode() instanceof StartMode.Found founding && isPristine(log)) {
             found(options.id(), founding, log, snapshots, stateMachine);
         }

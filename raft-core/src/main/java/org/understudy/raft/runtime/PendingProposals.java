@@ -36,14 +36,16 @@ final class PendingProposals<R> {
     private static final Comparator<EntryId> BY_INDEX_THEN_TERM =
             Comparator.comparingLong(EntryId::index).thenComparingLong(EntryId::term);
 
-    private final long nodeId;
+    /** This node's id as the errors' messages write it. */
+    private final String node;
     private final ConcurrentSkipListMap<EntryId, CompletableFuture<?>> pending =
             new ConcurrentSkipListMap<>(BY_INDEX_THEN_TERM);
     /** The highest term of an applied entry (or installed snapshot). Apply thread only. */
     private long appliedTerm;
 
-    PendingProposals(long nodeId) {
-        this.nodeId = nodeId;
+    /** @param node this node's id as the errors' messages write it ({@link RaftNodeOptions#idFormat()}) */
+    PendingProposals(String node) {
+        this.node = node;
     }
 
     /** The term of the snapshot the state machine starts from. Call before the apply thread runs. */
@@ -89,7 +91,7 @@ final class PendingProposals<R> {
                 e != null && e.getKey().index() <= index; e = pending.firstEntry()) {
             pending.remove(e.getKey());
             e.getValue().completeExceptionally(new RaftException(ErrorCode.UNAVAILABLE,
-                    "node " + nodeId + " installed a snapshot covering index " + e.getKey().index()
+                    "node " + node + " installed a snapshot covering index " + e.getKey().index()
                             + "; the outcome of the proposal is unknown here",
                     Map.of("index", Long.toString(e.getKey().index()))));
         }

@@ -19,14 +19,16 @@ import org.understudy.raft.core.ReadState;
 final class PendingReads {
     private record Waiting(long index, CompletableFuture<Long> future) {}
 
-    private final long nodeId;
+    /** This node's id as the errors' messages write it. */
+    private final String node;
     /** Asked, not yet answered by the core. Loop adds, apply thread removes. */
     private final Map<Long, CompletableFuture<Long>> asked = new ConcurrentHashMap<>();
     /** Answered, waiting for the state machine to reach the index. Apply thread only. */
     private final PriorityQueue<Waiting> waiting = new PriorityQueue<>((a, b) -> Long.compare(a.index(), b.index()));
 
-    PendingReads(long nodeId) {
-        this.nodeId = nodeId;
+    /** @param node this node's id as the errors' messages write it ({@link RaftNodeOptions#idFormat()}) */
+    PendingReads(String node) {
+        this.node = node;
     }
 
     /** Registers a request before the core is asked. Event loop. */
@@ -43,7 +45,7 @@ final class PendingReads {
         }
         if (state.refused()) {
             future.completeExceptionally(new RaftException(ErrorCode.UNAVAILABLE,
-                    "node " + nodeId + " could not get a read index: no leader, or the leader lost its leadership"));
+                    "node " + node + " could not get a read index: no leader, or the leader lost its leadership"));
         } else if (state.index() <= appliedIndex) {
             future.complete(state.index());
         } else {

@@ -104,8 +104,8 @@ public final class RaftNode<R> implements AutoCloseable {
         this.inbox = new Inbox(options.inboxCapacity());
         this.callbacks = new Callbacks(id);
         this.ticker = new Ticker(id, callbacks);
-        this.proposals = new PendingProposals<>(id);
-        this.reads = new PendingReads(id);
+        this.proposals = new PendingProposals<>(idText(id));
+        this.reads = new PendingReads(idText(id));
     }
 
     /** Same as the constructor. */
@@ -219,7 +219,7 @@ public final class RaftNode<R> implements AutoCloseable {
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> future = submit(LoopEvent.ReadIndex::new);
         ticker.timeout(future, options.requestTimeoutMillis(), () -> new RaftException(ErrorCode.UNAVAILABLE,
-                "node " + id + " got no read index within " + options.requestTimeoutMillis()
+                "node " + idText(id) + " got no read index within " + options.requestTimeoutMillis()
                         + " ms: no leader, or the leader is unreachable"));
         return future;
     }
@@ -248,7 +248,7 @@ public final class RaftNode<R> implements AutoCloseable {
     public CompletableFuture<Void> transferLeadership(long transferee) {
         CompletableFuture<Void> future = submit(f -> new LoopEvent.TransferLeadership(transferee, f));
         ticker.timeout(future, options.requestTimeoutMillis(), () -> new RaftException(ErrorCode.UNAVAILABLE,
-                "leadership did not move from node " + id + " to node " + transferee + " within "
+                "leadership did not move from node " + idText(id) + " to node " + idText(transferee) + " within "
                         + options.requestTimeoutMillis() + " ms"));
         return future;
     }
@@ -311,7 +311,7 @@ public final class RaftNode<R> implements AutoCloseable {
                 join(w.applyThread());
                 w.snapshots().close();
             }
-            requests.failAll(new RaftException(ErrorCode.UNAVAILABLE, "node " + id + " is shutting down"));
+            requests.failAll(new RaftException(ErrorCode.UNAVAILABLE, "node " + idText(id) + " is shutting down"));
             callbacks.close();
             try {
                 transport.close();
@@ -340,7 +340,7 @@ public final class RaftNode<R> implements AutoCloseable {
             future.completeExceptionally(notRunning(l));
         } else if (!inbox.offerRequest(request.apply(future))) {
             future.completeExceptionally(new RaftException(ErrorCode.UNAVAILABLE,
-                    "node " + id + " is overloaded: " + inbox.capacity() + " requests are already waiting",
+                    "node " + idText(id) + " is overloaded: " + inbox.capacity() + " requests are already waiting",
                     Map.of("inboxCapacity", Integer.toString(inbox.capacity()))));
         }
         return future;
@@ -353,7 +353,7 @@ public final class RaftNode<R> implements AutoCloseable {
             case CLOSED -> "is shutting down";
             case RUNNING -> "is running";
         };
-        return new RaftException(ErrorCode.UNAVAILABLE, "node " + id + " " + why);
+        return new RaftException(ErrorCode.UNAVAILABLE, "node " + idText(id) + " " + why);
     }
 
     /**
@@ -380,7 +380,13 @@ public final class RaftNode<R> implements AutoCloseable {
             w.applier().stop();
             w.snapshots().stop();
         }
-        requests.failAll(new RaftException(ErrorCode.UNAVAILABLE, "node " + id + " stopped after a failure: " + why));
+        requests.failAll(new RaftException(ErrorCode.UNAVAILABLE, "node " + idText(id) + " stopped after a failure: "
+                + why));
+    }
+
+    /** A node id as the errors' messages write it ({@link RaftNodeOptions#idFormat()}). */
+    private String idText(long node) {
+        return options.idFormat().format(node);
     }
 
     private void awaitTicker() {

@@ -1,6 +1,7 @@
 package org.understudy.raft.runtime;
 
 import java.util.Objects;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.core.RaftConfig;
 
 /**
@@ -89,6 +90,11 @@ public record RaftNodeOptions(
     /** This node's id. */
     public long id() {
         return raftConfig.id();
+    }
+
+    /** How the node's error messages write node ids: the core's {@link RaftConfig#idFormat()}. */
+    public NodeIdFormat idFormat() {
+        return raftConfig.idFormat();
     }
 
     /** The base election timeout in milliseconds ({@code electionTick * tickMillis}). */

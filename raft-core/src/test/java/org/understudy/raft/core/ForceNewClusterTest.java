@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.understudy.raft.ErrorCode;
+import org.understudy.raft.NodeIdFormat;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.memory.MemoryLogStorage;
 import org.understudy.raft.proto.ConfChange;
@@ -145,6 +146,21 @@ class ForceNewClusterTest {
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNSUPPORTED_ON_LEARNER);
         assertThat(e.getMessage()).contains("node 3 is a learner");
+    }
+
+    @Test
+    void theRefusalsWriteIdsInTheGivenFormat() {
+        ConfState conf = ConfState.newBuilder().addVoters(1).addVoters(26).addLearners(255).build();
+
+        RaftException learner = catchThrowableOfType(RaftException.class, () -> ForceNewCluster.plan(255,
+                NodeIdFormat.HEX, snapshot(5, 2, conf), List.of(), hardState(2, 0, 5), 2, 5));
+        assertThat(learner.getMessage()).startsWith("node ff is a learner in its last configuration (voters [1, 1a])");
+
+        RaftException removed = catchThrowableOfType(RaftException.class, () -> ForceNewCluster.plan(0xabc,
+                NodeIdFormat.HEX, snapshot(5, 2, conf), List.of(), hardState(2, 0, 5), 2, 5));
+        assertThat(removed.getMessage()).startsWith("node abc is not a member of its last configuration"
+                + " (voters [1, 1a], learners [ff])");
+        assertThat(removed.details()).containsEntry("commitIndex", "5");
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.understudy.raft.proto.Entry;
 import org.understudy.raft.proto.EntryType;
 
 class PendingProposalsTest {
-    private final PendingProposals<String> pending = new PendingProposals<>(1);
+    private final PendingProposals<String> pending = new PendingProposals<>("1");
 
     private static Entry entry(long term, long index) {
         return Entry.newBuilder().setTerm(term).setIndex(index).build();

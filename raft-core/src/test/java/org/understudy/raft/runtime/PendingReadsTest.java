@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.understudy.raft.core.ReadState;
 
 class PendingReadsTest {
-    private final PendingReads reads = new PendingReads(1);
+    private final PendingReads reads = new PendingReads("1");
 
     @Test
     void aReadCompletesOnlyOnceTheStateMachineHasAppliedItsIndex() {

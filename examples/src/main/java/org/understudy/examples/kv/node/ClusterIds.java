@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.understudy.raft.NodeIdFormat;
 
 /**
  * Cluster and member ids derived from names, so every founder computes the same ones without
@@ -17,6 +18,13 @@ import java.util.HexFormat;
  * A member added later gets the id that the leader's membership service assigns.
  */
 public final class ClusterIds {
+
+    /**
+     * How raft-kv writes member ids everywhere, hex (RAFT-KV.md); also handed to the library
+     * (raft-core's {@code RaftConfig} and the membership options), so that its error messages name
+     * a member the way {@code member list} shows it.
+     */
+    public static final NodeIdFormat ID_FORMAT = NodeIdFormat.HEX;
 
     private ClusterIds() {}
 
@@ -37,7 +45,7 @@ public final class ClusterIds {
 
     /** A member id as the API writes it (RAFT-KV.md: ids are hex strings). */
     public static String hex(long memberId) {
-        return Long.toHexString(memberId);
+        return ID_FORMAT.format(memberId);
     }
 
     /**

@@ -3,6 +3,7 @@ package org.understudy.examples.kv.node;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -14,11 +15,14 @@ import org.understudy.raft.RaftException;
 /**
  * Turns what the library throws into the {@link KvException}s of the API: the same stable code
  * (the library's codes of DESIGN.md §7 are a subset of {@link KvErrorCode}), the library's
- * sentence, and its details with numbers as numbers (so {@code lag} is a JSON number). A
+ * sentence, and its details with numbers as numbers (so {@code lag} is a JSON number) but member ids
+ * ({@code memberId}, {@code voterId}) as hex strings, as everywhere in the API. A
  * {@code NOT_LEADER} also gets {@code leader} (hex id) and {@code leaderClientUrl}, which the HTTP
  * layer forwards to.
  */
 final class KvErrors {
+    /** The library's details that carry a member id (in decimal). */
+    private static final Set<String> MEMBER_ID_DETAILS = Set.of("memberId", "voterId");
 
     private final LongFunction<Optional<String>> clientUrlOf;
 
@@ -50,7 +54,7 @@ final class KvErrors {
     private KvException fromRaft(RaftException e) {
         KvErrorCode code = KvErrorCode.valueOf(e.code().name());
         Map<String, Object> details = new LinkedHashMap<>();
-        e.details().forEach((k, v) -> details.put(k, numberOrText(v)));
+        e.details().forEach((k, v) -> details.put(k, MEMBER_ID_DETAILS.contains(k) ? hexId(v) : numberOrText(v)));
         String message = e.getMessage();
         if (code == KvErrorCode.NOT_LEADER) {
             long leader = e.leaderHint();
@@ -67,6 +71,15 @@ final class KvErrors {
             }
         }
         return new KvException(code, message, details, e);
+    }
+
+    /** Hex strings like every member id of the API (RAFT-KV.md: ids are strings, never JSON numbers). */
+    private static Object hexId(String decimal) {
+        try {
+            return ClusterIds.hex(Long.parseUnsignedLong(decimal));
+        } catch (NumberFormatException e) {
+            return decimal;
+        }
     }
 
     private static Object numberOrText(String v) {

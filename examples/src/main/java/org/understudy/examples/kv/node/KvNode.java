@@ -138,7 +138,9 @@ public final class KvNode implements KvService, AutoCloseable {
 
             PeerDirectory peers = new PeerDirectory(id.memberId(), transport);
             plan.seedPeers().forEach(peers::seed);
-            RaftNodeOptions options = RaftNodeOptions.builder(RaftConfig.builder(id.memberId()).build(), plan.mode())
+            // Ids in the library's messages as in ours (hex), so an error names a member as `member list` does.
+            RaftConfig raftConfig = RaftConfig.builder(id.memberId()).idFormat(ClusterIds.ID_FORMAT).build();
+            RaftNodeOptions options = RaftNodeOptions.builder(raftConfig, plan.mode())
                     .tickMillis(config.tickMillis()).snapshotCount(config.snapshotCount())
                     .forceNewCluster(plan.forceNewCluster()).build();
             KvStateMachine store = new KvStateMachine();
@@ -154,6 +156,7 @@ public final class KvNode implements KvService, AutoCloseable {
                             .autoPromotion(config.autoPromote())
                             .learnerLinearizableReads(config.learnerReads() == Consistency.LINEARIZABLE)
                             .tickMillis(config.tickMillis())
+                            .idFormat(ClusterIds.ID_FORMAT)
                             .build())
                     .meterRegistry(meterRegistry)
                     .build();

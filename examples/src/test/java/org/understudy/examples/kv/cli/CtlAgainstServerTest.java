@@ -119,4 +119,23 @@ class CtlAgainstServerTest {
         assertThat(status.out()).contains(endpoint, "solo", "leader");
         assertThat(ctl("endpoint", "health").exit()).isZero();
     }
+
+    @Test
+    void anEarlyPromoteRefusalNamesTheLearnerByTheIdMemberListShows() {
+        Run add = ctl("member", "add", "n2", "--peer-url", "127.0.0.1:" + TestPorts.free());
+        assertThat(add.exit()).as(add.err()).isZero();
+        Matcher added = Pattern.compile("with id ([0-9a-f]+)").matcher(add.out());
+        assertThat(added.find()).as(add.out()).isTrue();
+        String hex = added.group(1);
+        Run list = ctl("member", "list");
+        assertThat(list.out()).as("member list shows the learner by this id").containsPattern("(?m)^" + hex + " +n2 ");
+
+        // The learner never started: the library refuses, and its sentence spells the id as raft-kv does.
+        Run early = ctl("member", "promote", hex);
+        assertThat(early.exit()).isEqualTo(1);
+        assertThat(early.err()).startsWith("Error: LEARNER_NOT_READY: learner " + hex + " ");
+        // Neither the sentence nor the details (memberId) spell it in decimal.
+        assertThat(early.err()).doesNotContain(Long.toUnsignedString(Long.parseUnsignedLong(hex, 16)));
+        assertThat(early.err()).contains("memberId=" + hex);
+    }
 }

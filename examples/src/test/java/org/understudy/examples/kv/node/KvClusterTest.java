@@ -129,6 +129,7 @@ class KvClusterTest {
         assertThatThrownBy(() -> await(leader.promote(n4Id)))
                 .isInstanceOfSatisfying(KvException.class, e -> {
                     assertThat(e.code()).isEqualTo(KvErrorCode.LEARNER_NOT_READY);
+                    assertThat(e.getMessage()).as("names the learner as member list does").contains(added.member().id());
                     assertThat(e.details()).containsKey("lag");
                     assertThat(e.details().get("lag")).isInstanceOf(Long.class);
                 });
