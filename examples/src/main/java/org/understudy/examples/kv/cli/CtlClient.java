@@ -12,11 +12,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The HTTP side of {@code raft-kv ctl}: sends one request of RAFT-KV.md's API to the first endpoint
  * that answers (a member that is down is skipped; one that answers with an error is not, since
- * another member would answer the same), and parses the JSON answer.
+ * another member would answer the same), and parses the JSON answer. With an {@link SSLContext}
+ * ({@code --cacert}, and {@code --cert}/{@code --key}) endpoints given as {@code host:port} are
+ * reached over https.
  */
 final class CtlClient {
 
@@ -27,23 +30,41 @@ final class CtlClient {
         }
     }
 
-    /** No endpoint answered at all. */
+    /** No endpoint answered at all; {@link #code()} is the failures' common code, else {@code UNAVAILABLE}. */
     static final class Unreachable extends Exception {
         private static final long serialVersionUID = 1L;
+        private final String code;
 
-        Unreachable(String message) {
+        Unreachable(String code, String message) {
             super(message);
+            this.code = code;
+        }
+
+        String code() {
+            return code;
         }
     }
 
     private final List<String> endpoints;
     private final HttpClient http;
     private final Duration timeout;
+    private final String scheme;
+    private final boolean clientCertificate;
 
-    CtlClient(List<String> endpoints, Duration timeout) {
+    /**
+     * @param tls the context to talk https with, or null for plain HTTP
+     * @param clientCertificate whether {@code tls} presents a client certificate ({@code --cert})
+     */
+    CtlClient(List<String> endpoints, Duration timeout, SSLContext tls, boolean clientCertificate) {
         this.endpoints = List.copyOf(endpoints);
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(timeout).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            http.sslContext(tls);
+        }
+        this.http = http.build();
+        this.scheme = tls == null ? "http" : "https";
+        this.clientCertificate = clientCertificate;
     }
 
     List<String> endpoints() {
@@ -52,14 +73,24 @@ final class CtlClient {
 
     Reply send(String method, String path, String body) throws Unreachable {
         List<String> failures = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
         for (String endpoint : endpoints) {
             try {
                 return sendTo(endpoint, method, path, body);
             } catch (IOException e) {
-                failures.add(endpoint + " (" + describe(e) + ")");
+                ConnectionFailure failure = describe(endpoint, e);
+                failures.add(endpoint + " (" + failure.sentence() + ")");
+                codes.add(failure.code());
             }
         }
-        throw new Unreachable("no endpoint answered: " + String.join(", ", failures));
+        String code = codes.stream().distinct().count() == 1 ? codes.get(0) : ConnectionFailure.UNAVAILABLE;
+        throw new Unreachable(code, "no endpoint answered: " + String.join(", ", failures));
+    }
+
+    /** Why a request to {@code endpoint} got no answer, in words. */
+    ConnectionFailure describe(String endpoint, IOException e) {
+        URI uri = URI.create(base(endpoint));
+        return ConnectionFailure.of(e, "https".equalsIgnoreCase(uri.getScheme()), clientCertificate, uri.getHost());
     }
 
     /** Sends to one endpoint. */
@@ -113,16 +144,11 @@ final class CtlClient {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private static String base(String endpoint) {
+    private String base(String endpoint) {
         String e = endpoint.strip();
         if (e.startsWith("http://") || e.startsWith("https://")) {
             return e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
         }
-        return "http://" + e;
-    }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return scheme + "://" + e;
     }
 }

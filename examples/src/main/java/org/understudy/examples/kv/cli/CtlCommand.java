@@ -1,6 +1,7 @@
 package org.understudy.examples.kv.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,9 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import org.understudy.examples.kv.node.ClientPortTls;
+import org.understudy.examples.kv.node.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -18,7 +23,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code raft-kv ctl}: the operator's client for RAFT-KV.md's HTTP API. Table or JSON output; an
  * error prints its code and the server's sentence on stderr and exits 1; a member that cannot be
- * reached is skipped for the next endpoint.
+ * reached is skipped for the next endpoint. {@code --cacert} (etcdctl's spelling) switches to https
+ * for a cluster started with {@code --tls-*}; {@code --cert}/{@code --key} add a client certificate
+ * (required by {@code server --client-cert-auth}).
  */
 @Command(name = "ctl", description = "Talk to a raft-kv cluster over its HTTP API.",
         mixinStandardHelpOptions = true,
@@ -43,8 +50,47 @@ public final class CtlCommand {
             converter = DurationConverter.class, description = "Per-request timeout, e.g. 5s, 500ms (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--cacert", paramLabel = "FILE", description = "Talk https and verify the members' certificates"
+            + " with these PEM CA certificates (the members' --tls-ca), for a cluster started with --tls-*.")
+    Path cacert;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "With --cacert: present this PEM client certificate"
+            + " (needed when the members run with --client-cert-auth).")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --cert.")
+    Path key;
+
     CtlClient client() {
-        return new CtlClient(endpoints, timeout);
+        return new CtlClient(endpoints, timeout, tls(), cert != null);
+    }
+
+    /** The context of {@code --cacert}, {@code --cert}, {@code --key}, or null for plain HTTP; bad ones are usage errors (exit 2). */
+    private SSLContext tls() {
+        if ((cert == null) != (key == null)) {
+            throw usage("--cert and --key go together: give both or neither");
+        }
+        if (cacert == null) {
+            if (cert != null) {
+                throw usage("--cert and --key need --cacert (the CA that signed the members' certificates): ctl talks"
+                        + " https only with it");
+            }
+            return null;
+        }
+        for (String endpoint : endpoints) {
+            if (endpoint.strip().toLowerCase(java.util.Locale.ROOT).startsWith("http://")) {
+                throw usage("--cacert talks https, but --endpoints has " + endpoint + ": write it as HOST:PORT");
+            }
+        }
+        try {
+            return ClientPortTls.sslContext(cacert, cert, key);
+        } catch (ConfigException e) {
+            throw usage("--cacert/--cert/--key: " + e.getMessage());
+        }
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
     }
 
     PrintWriter out() {
@@ -105,7 +151,7 @@ public final class CtlCommand {
     }
 
     int unreachable(CtlClient.Unreachable e) {
-        err().println("Error: UNAVAILABLE: " + e.getMessage());
+        err().println("Error: " + e.code() + ": " + e.getMessage());
         err().flush();
         return 1;
     }
@@ -253,9 +299,10 @@ public final class CtlCommand {
                     }
                 } catch (java.io.IOException e) {
                     allOk = false;
-                    table.row(ep, "unreachable: " + e.getClass().getSimpleName()
-                            + (e.getMessage() == null ? "" : " " + e.getMessage()));
-                    json.add(Map.of("endpoint", ep, "error", "unreachable: " + e));
+                    ConnectionFailure failure = client.describe(ep, e);
+                    String why = "unreachable: " + failure.code() + ": " + failure.sentence();
+                    table.row(ep, why);
+                    json.add(Map.of("endpoint", ep, "error", why));
                 }
             }
             if (ctl.format == Format.json) {

@@ -78,14 +78,20 @@ public final class ServerCommand implements Callable<Integer> {
             description = "What a learner serves: serializable reads only, or linearizable ones too (default: ${DEFAULT-VALUE}).")
     LearnerReads learnerReads;
 
-    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain for the peer transport.")
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate chain of this member, for both"
+            + " ports: mutual TLS between members, HTTPS and the binary protocol over TLS for clients.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key for the peer transport.")
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM (PKCS#8) private key of --tls-cert.")
     Path tlsKey;
 
-    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificates the peers are checked against.")
+    @Option(names = "--tls-ca", paramLabel = "FILE", description = "PEM CA certificates that members' certificates"
+            + " (and clients' certificates, when they present one) are checked against.")
     Path tlsCa;
+
+    @Option(names = "--client-cert-auth", description = "Require clients of the client port to present a certificate"
+            + " signed by --tls-ca (without it, one is checked only when presented). Needs the --tls-* files.")
+    boolean clientCertAuth;
 
     @Option(names = "--force-new-cluster", description = "Recover a cluster that lost its quorum for good: resume"
             + " this member from its data dir as the only voter, keeping what it committed and removing every other"
@@ -113,6 +119,7 @@ public final class ServerCommand implements Callable<Integer> {
                     .learnerReads(learnerReads == LearnerReads.LINEARIZABLE ? Consistency.LINEARIZABLE
                             : Consistency.SERIALIZABLE)
                     .tls(tlsGiven == 3 ? new KvConfig.TlsFiles(tlsCert, tlsKey, tlsCa) : null)
+                    .clientCertAuth(clientCertAuth)
                     .forceNewCluster(forceNewCluster)
                     .build();
         } catch (ConfigException e) {
@@ -149,7 +156,7 @@ public final class ServerCommand implements Callable<Integer> {
         spec.commandLine().getOut().println("raft-kv member '" + config.name() + "' (id "
                 + Long.toHexString(node.memberId()) + ", cluster " + node.clusterId() + ") "
                 + (node.restarted() ? "resumed" : "started") + ": clients on " + config.listenClient()
-                + ", peers on " + config.listenPeer());
+                + clientTls(config) + ", peers on " + config.listenPeer());
         spec.commandLine().getOut().flush();
         try {
             stopped.await();
@@ -157,6 +164,14 @@ public final class ServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** How the client port is secured, for the start line. */
+    private static String clientTls(KvConfig config) {
+        if (config.tls().isEmpty()) {
+            return "";
+        }
+        return " (TLS, client certificates " + (config.clientCertAuth() ? "required" : "optional") + ")";
     }
 
     private int cannotStart(String why) {

@@ -13,9 +13,11 @@ import org.understudy.raft.transport.netty.peer.IoKind;
  * The knobs of a {@link KvHttpServer}; every one has a default (see the builder). Immutable.
  *
  * <p>TLS: pass a server {@link SslContext}, e.g. built from the {@code --tls-cert/--tls-key/--tls-ca}
- * files with raft-transport-netty's {@code TlsSettings.builder(cert, key, ca).mutualTls(false)
+ * files with raft-transport-netty's {@code TlsSettings.builder(cert, key, ca).clientAuth(ClientAuth.OPTIONAL)
  * .build().serverContext()} (clients of the HTTP API usually have no certificate of their own;
- * keep mutual TLS for the peer port).
+ * keep mutual TLS for the peer port), as raft-kv's {@code node.ClientPortTls} does; and then a
+ * {@link Builder#forwardClient} that trusts the same CA with {@link Builder#forwardScheme}
+ * {@code https}, since the leader's client port speaks TLS too.
  */
 public final class KvHttpServerOptions {
     /** Default largest request body: 1 MiB. */

@@ -57,7 +57,8 @@
  *       message; the stack trace goes to the log at WARN, never to the client.</li>
  *   <li>{@code NOT_LEADER} with a {@code leaderClientUrl} detail (or, failing that,
  *       {@code KvService.leaderClientUrl()}) is forwarded once to {@code http://<leaderClientUrl>}
- *       (scheme configurable) with {@code X-Understudy-Forwarded: 1}; the leader's status, content
+ *       ({@code https://} when the members run TLS: {@code KvHttpServerOptions.forwardScheme}) with
+ *       {@code X-Understudy-Forwarded: 1}; the leader's status, content
  *       type and body are relayed as they are. A request carrying that header is never forwarded
  *       again: its {@code NOT_LEADER} is answered 503. When the leader cannot be reached in time:
  *       503 {@code UNAVAILABLE} naming the leader.</li>

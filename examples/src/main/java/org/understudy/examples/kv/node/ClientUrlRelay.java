@@ -7,18 +7,28 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A member's request to the leader to publish its client URL: one
  * {@code PUT /v1/members/{id}/client-url} to the leader's HTTP API, with the URL as the body. A member that is wrong
  * about who leads reaches a member that forwards it (or answers {@code NOT_LEADER}); either way the
- * publisher asks again later, so a failure here needs no handling beyond a retry.
+ * publisher asks again later, so a failure here needs no handling beyond a retry. With TLS files the
+ * request goes over https, as every call between members' client ports does ({@link ClientPortTls}).
  */
 final class ClientUrlRelay {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    private final Optional<KvConfig.TlsFiles> tls;
+    private final String scheme;
     private HttpClient client;
+
+    /** @param tls the member's TLS files, if any */
+    ClientUrlRelay(Optional<KvConfig.TlsFiles> tls) {
+        this.tls = tls;
+        this.scheme = ClientPortTls.scheme(tls);
+    }
 
     /**
      * Asks the member serving clients at {@code leaderClientUrl} to put {@code clientUrl} into the
@@ -27,9 +37,11 @@ final class ClientUrlRelay {
      */
     CompletableFuture<Void> publish(String leaderClientUrl, long memberId, String clientUrl) {
         HttpRequest request;
+        HttpClient http;
         try {
+            http = client();
             HostPort leader = HostPort.parse(leaderClientUrl, "the leader's client URL");
-            request = HttpRequest.newBuilder(URI.create("http://" + leader + "/v1/members/" + Long.toHexString(memberId) + "/client-url"))
+            request = HttpRequest.newBuilder(URI.create(scheme + "://" + leader + "/v1/members/" + Long.toHexString(memberId) + "/client-url"))
                     .timeout(TIMEOUT)
                     .PUT(HttpRequest.BodyPublishers.ofString(HostPort.parse(clientUrl, "client URL").toString(),
                             StandardCharsets.UTF_8))
@@ -37,7 +49,7 @@ final class ClientUrlRelay {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        return client().sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
                 .thenApply(response -> {
                     if (response.statusCode() != 200) {
                         throw new java.util.concurrent.CompletionException(new IOException("the leader at "
@@ -50,8 +62,7 @@ final class ClientUrlRelay {
     /** Built on first use: a member that leads from the start never needs one. */
     private synchronized HttpClient client() {
         if (client == null) {
-            client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(3)).build();
+            client = ClientPortTls.memberClient(tls, Duration.ofSeconds(3));
         }
         return client;
     }

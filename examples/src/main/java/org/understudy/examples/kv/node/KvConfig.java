@@ -26,7 +26,11 @@ import org.understudy.examples.kv.api.KvService.Consistency;
  * @param autoPromote learners added through this member may be promoted by the leader once caught up
  * @param learnerReads what a learner serves: serializable reads only, or also linearizable ones
  *     through the leader's read index ({@code --learner-reads})
- * @param tls the peer transport's TLS files, if any
+ * @param tls the member's TLS files, if any: they secure the peer port (mutual TLS) and the client
+ *     port (HTTPS and the binary protocol over TLS; see {@link ClientPortTls})
+ * @param clientCertAuth {@code --client-cert-auth}: the client port requires a client certificate
+ *     signed by {@code --tls-ca} (without it, one is asked for and checked only when presented);
+ *     needs {@code tls}
  * @param forceNewCluster {@code --force-new-cluster}: resume this member from its data dir as the
  *     only voter of its cluster, after the cluster lost its quorum for good (see
  *     {@link org.understudy.raft.runtime.RaftNodeOptions#forceNewCluster()}); needs a durable
@@ -51,6 +55,7 @@ public record KvConfig(
         boolean autoPromote,
         Consistency learnerReads,
         Optional<TlsFiles> tls,
+        boolean clientCertAuth,
         boolean forceNewCluster,
         long tickMillis,
         Duration requestTimeout,
@@ -90,6 +95,10 @@ public record KvConfig(
         transport = transport == null ? DEFAULT_TRANSPORT : transport;
         validate(name, listenPeer, initialCluster, storage, snapshotCount, maxLearners, forceNewCluster, tickMillis,
                 requestTimeout);
+        if (clientCertAuth && tls.isEmpty()) {
+            throw new ConfigException("--client-cert-auth makes the client port require certificates signed by"
+                    + " --tls-ca, so it needs --tls-cert, --tls-key and --tls-ca");
+        }
     }
 
     private static void validate(String name, HostPort listenPeer, InitialCluster initialCluster, String storage,
@@ -167,6 +176,7 @@ public record KvConfig(
         private boolean autoPromote;
         private Consistency learnerReads = Consistency.SERIALIZABLE;
         private Optional<TlsFiles> tls = Optional.empty();
+        private boolean clientCertAuth;
         private boolean forceNewCluster;
         private long tickMillis = 100;
         private Duration requestTimeout = Duration.ofSeconds(5);
@@ -188,6 +198,7 @@ public record KvConfig(
         public Builder autoPromote(boolean v) { this.autoPromote = v; return this; }
         public Builder learnerReads(Consistency v) { this.learnerReads = v; return this; }
         public Builder tls(TlsFiles v) { this.tls = Optional.ofNullable(v); return this; }
+        public Builder clientCertAuth(boolean v) { this.clientCertAuth = v; return this; }
         public Builder forceNewCluster(boolean v) { this.forceNewCluster = v; return this; }
         public Builder tickMillis(long v) { this.tickMillis = v; return this; }
         public Builder requestTimeout(Duration v) { this.requestTimeout = v; return this; }
@@ -195,8 +206,8 @@ public record KvConfig(
 
         public KvConfig build() {
             return new KvConfig(name, dataDir, listenPeer, listenClient, initialCluster, initialClusterState, storage,
-                    transport, snapshotCount, maxLearners, autoPromote, learnerReads, tls, forceNewCluster, tickMillis,
-                    requestTimeout, knownIdentity);
+                    transport, snapshotCount, maxLearners, autoPromote, learnerReads, tls, clientCertAuth, forceNewCluster,
+                    tickMillis, requestTimeout, knownIdentity);
         }
     }
 }

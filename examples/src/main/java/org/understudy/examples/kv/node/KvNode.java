@@ -235,7 +235,7 @@ public final class KvNode implements KvService, AutoCloseable {
 
     private void schedule(RaftNodeGroup<KvResult> group) {
         ClientUrlPublisher publisher = new ClientUrlPublisher(node, group::registry, clientUrl, clientUrls,
-                new ClientUrlRelay());
+                new ClientUrlRelay(config.tls()));
         scheduler.scheduleAtFixedRate(() -> {
             try {
                 membership.tick();

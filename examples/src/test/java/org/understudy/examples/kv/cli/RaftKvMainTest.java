@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,11 +39,17 @@ class RaftKvMainTest {
             "server --name n1 --data-dir /tmp/x --listen-peer nohost",
             "server --name n1 --data-dir /tmp/x --tls-cert a.pem",
             "server --name n1 --data-dir /tmp/x --storage memory --force-new-cluster",
+            "server --name n1 --data-dir /tmp/x --client-cert-auth",
             "ctl -w xml get k",
             "ctl get",
             "ctl member add n4",
             "ctl member promote",
-            "ctl --timeout soon get k"})
+            "ctl --timeout soon get k",
+            "ctl --cert c.pem --key k.pem get k",
+            "ctl --cacert ca.pem --cert c.pem get k",
+            "ctl --cacert ca.pem --key k.pem member list",
+            "ctl --cacert /nonexistent/ca.pem endpoint health",
+            "ctl --cacert ca.pem --endpoints http://127.0.0.1:2379 get k"})
     void badFlagsExit2WithUsage(String args) {
         Run r = run(args.isEmpty() ? new String[0] : args.split(" "));
         assertThat(r.exit()).as("exit code of '%s' (stderr: %s)", args, r.err()).isEqualTo(2);
@@ -62,6 +70,30 @@ class RaftKvMainTest {
         assertThat(r.exit()).as("stderr: %s", r.err()).isEqualTo(1);
         assertThat(r.err()).startsWith("raft-kv server: cannot start: --force-new-cluster")
                 .contains("nothing to recover").doesNotContain("Usage:");
+    }
+
+    @Test
+    void ctlTlsFlagsSayWhatIsWrong(@TempDir Path dir) throws Exception {
+        Path notPem = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+        Map<String, List<String>> cases = Map.of(
+                "ctl --cert c.pem --key k.pem get k", List.of("--cert and --key need --cacert"),
+                "ctl --cacert ca.pem --cert c.pem get k", List.of("--cert and --key go together"),
+                "ctl --cacert ca.pem --endpoints http://127.0.0.1:2379 get k", List.of("--cacert talks https",
+                        "http://127.0.0.1:2379"),
+                "ctl --cacert " + dir.resolve("missing.pem") + " get k", List.of("missing.pem", "does not exist"),
+                "ctl --cacert " + notPem + " get k", List.of("cannot use the TLS files", "ca.pem"));
+        cases.forEach((args, says) -> {
+            Run r = run(args.split(" "));
+            assertThat(r.exit()).as("exit code of '%s' (stderr: %s)", args, r.err()).isEqualTo(2);
+            assertThat(r.err()).as("stderr of '%s'", args).contains(says).contains("Usage:").doesNotContain("\tat ");
+        });
+    }
+
+    @Test
+    void clientCertAuthWithoutTheTlsFilesExits2() {
+        Run r = run("server", "--name", "n1", "--data-dir", "/tmp/x", "--client-cert-auth");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--client-cert-auth", "--tls-cert, --tls-key and --tls-ca", "Usage:");
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Issue 7 / RAFT-KV.md: bad flags print usage and exit 2; a server that cannot start says why and
+ * Issue 7 / RAFT-KV.md: bad flags (also TLS flags that do not go together) print usage and exit 2; a server that cannot start says why and
  * exits non-zero. Run as real processes, so the exit status is the JVM's, not just picocli's.
  */
 class BadCliFlagsTest {
@@ -26,7 +26,7 @@ class BadCliFlagsTest {
     Path dir;
 
     @ParameterizedTest(name = "raft-kv {0}")
-    @ValueSource(strings = {"server --bogus", "ctl"})
+    @ValueSource(strings = {"server --bogus", "ctl", "ctl --cert c.pem --key k.pem get k"})
     void badFlagsExit2WithUsage(String args) {
         JavaProcess.Finished r = JavaProcess.run(dir, "cli-" + args.replace(' ', '_'), List.of(args.split(" ")),
                 RUN_TIMEOUT);

@@ -8,34 +8,19 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 7: bad HTTP requests against a real server process (unknown route, bad JSON, missing
  * fields, bad parameters, a body over the limit, bytes that are not HTTP) get 4xx JSON errors with
  * a code and a message, and the server keeps serving: after each one a write and a read succeed.
  */
-class BadHttpRequestsTest {
+class BadHttpRequestsTest extends ProcessClusterTestBase {
     private static final int OVER_THE_LIMIT = 2 * 1024 * 1024; // the server's limit is 1 MiB
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
-    private ProcessCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private record Bad(String what, String method, String path, byte[] body, int status, String code) {
         Bad(String what, String method, String path, String body, int status, String code) {

@@ -3,17 +3,13 @@ package org.understudy.examples.kv.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * DESIGN.md §9 fig 9: two of three members are lost for good ({@code kill -9}, data dirs
@@ -22,22 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
  * writes, resumes the same way without the flag, and takes a fresh member again. With
  * {@code --snapshot-count 50} it restarts from a snapshot plus the log after it.
  */
-class ForceNewClusterTest {
+class ForceNewClusterTest extends ProcessClusterTestBase {
     private static final long SEED = Long.getLong("raftkv.seed", System.nanoTime());
     private static final int SNAPSHOT_COUNT = 50;
     private static final int KEYS = 3 * SNAPSHOT_COUNT / 2;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
-    private ProcessCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void theSurvivorOfALostQuorumServesAloneWithItsDataAndTakesNewMembers() {

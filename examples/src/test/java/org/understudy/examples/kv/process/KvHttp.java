@@ -63,13 +63,25 @@ final class KvHttp {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final String scheme;
+    private final HttpClient http;
     private final Duration timeout;
 
-    /** @param timeout per request; more than the server's 5 s request timeout, so its 503 arrives first */
-    KvHttp(Duration timeout) {
+    /**
+     * @param scheme {@code http}, or {@code https} for members started with {@code --tls-*}
+     * @param http the client (with an SSLContext trusting the members' CA for https)
+     * @param timeout per request; more than the server's 5 s request timeout, so its 503 arrives first
+     */
+    KvHttp(String scheme, HttpClient http, Duration timeout) {
+        this.scheme = scheme;
+        this.http = http;
         this.timeout = timeout;
+    }
+
+    /** Plain HTTP. */
+    KvHttp(Duration timeout) {
+        this("http", HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(3))
+                .build(), timeout);
     }
 
     KvHttp() {
@@ -114,7 +126,7 @@ final class KvHttp {
     }
 
     Reply sendBytes(String endpoint, String method, String pathAndQuery, byte[] body) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + endpoint + pathAndQuery))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(scheme + "://" + endpoint + pathAndQuery))
                 .timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(body))

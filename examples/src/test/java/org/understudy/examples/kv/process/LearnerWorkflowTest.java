@@ -5,16 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 7: the learner workflow end to end, as an operator runs it: {@code ctl member add} → start
@@ -23,24 +19,13 @@ import org.junit.jupiter.api.io.TempDir;
  * (through a snapshot: the log was compacted long before it started) and serves serializable reads
  * only → promote succeeds → it is a voter serving linearizable reads and taking writes.
  */
-class LearnerWorkflowTest {
+class LearnerWorkflowTest extends ProcessClusterTestBase {
     /** Entries between snapshots; a learner lagging a tenth of it (10) or more is not promoted. */
     private static final int SNAPSHOT_COUNT = 100;
     private static final int PROMOTE_THRESHOLD = SNAPSHOT_COUNT / 10;
     /** Far more than the threshold, and past two compactions, so the learner needs a snapshot. */
     private static final int KEYS = 250;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
-    private ProcessCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void addStartRefuseEarlyPromoteCatchUpPromote() throws IOException {

@@ -3,14 +3,10 @@ package org.understudy.examples.kv.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 7: {@code kill -9} of a member and a restart with the same command line and data dir: it
@@ -19,21 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * it, and the leader has compacted past the point the member had reached, so the catch-up goes
  * through a snapshot install too.
  */
-class MemberRestartTest {
+class MemberRestartTest extends ProcessClusterTestBase {
     private static final long SEED = Long.getLong("raftkv.seed", System.nanoTime());
     private static final int SNAPSHOT_COUNT = 50;
 
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
-    private ProcessCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void killedMemberResumesWithItsDataAndCatchesUp() {

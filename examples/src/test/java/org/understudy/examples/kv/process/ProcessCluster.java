@@ -40,11 +40,12 @@ final class ProcessCluster implements AutoCloseable {
     }
 
     private final Path workDir;
-    private final KvHttp http = new KvHttp();
+    private final KvHttp http;
     private final Map<String, Member> members = new LinkedHashMap<>();
 
-    private ProcessCluster(Path workDir) {
+    private ProcessCluster(Path workDir, KvHttp http) {
         this.workDir = workDir;
+        this.http = http;
     }
 
     /**
@@ -54,9 +55,17 @@ final class ProcessCluster implements AutoCloseable {
      * @param flags more server flags for every member ({@code --storage}, {@code --snapshot-count}, ...)
      */
     static ProcessCluster found(Path workDir, List<String> names, List<String> flags) {
+        return found(workDir, names, flags, new KvHttp());
+    }
+
+    /**
+     * Like {@link #found(Path, List, List)}, with the client the cluster is watched and driven with
+     * ({@link #http()}): an https one for members started with {@code --tls-*}.
+     */
+    static ProcessCluster found(Path workDir, List<String> names, List<String> flags, KvHttp http) {
         BindFailure last = null;
         for (int attempt = 1; attempt <= FOUND_ATTEMPTS; attempt++) {
-            ProcessCluster cluster = new ProcessCluster(workDir.resolve("attempt-" + attempt));
+            ProcessCluster cluster = new ProcessCluster(workDir.resolve("attempt-" + attempt), http);
             try {
                 cluster.foundMembers(names, flags);
                 cluster.awaitLeader();

@@ -3,28 +3,12 @@ package org.understudy.examples.kv.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.CleanupMode;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 7: a 3-member cluster of real server processes serves writes and reads through every member. */
-class ThreeMemberClusterTest {
-
-    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
-    Path dir;
-
-    private ProcessCluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+class ThreeMemberClusterTest extends ProcessClusterTestBase {
 
     @Test
     void everyMemberTakesWritesAndServesBothKindsOfRead() {

@@ -26,6 +26,10 @@
  *   <li>{@code ForceNewClusterTest}: two of three members lost for good ({@code kill -9}); the
  *       survivor restarted with {@code --force-new-cluster} leads alone with all it had applied,
  *       takes writes, resumes without the flag, and takes a new member (~20 s);
+ *   <li>{@code TlsClusterTest}: three members with {@code --tls-*}: client URLs published and
+ *       writes forwarded over https, reads through every member with {@code ctl --cacert}; plain
+ *       HTTP gets the connection closed; {@code ctl} without {@code --cacert} or with another CA
+ *       fails with a code and a sentence (~10 s);
  *   <li>{@code BadHttpRequestsTest}: unknown route, bad JSON, missing fields, bad parameters, a
  *       body over 1 MiB, non-HTTP bytes get 4xx JSON errors and the server keeps serving (~3 s);
  *   <li>{@code BadCliFlagsTest}: {@code server --bogus} and a bare {@code ctl} exit 2 with usage; a

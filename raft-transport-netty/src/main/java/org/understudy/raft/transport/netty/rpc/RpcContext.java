@@ -48,8 +48,9 @@ public final class RpcContext {
      * The subject of the client's certificate, verified against the server's trusted CAs during the
      * TLS handshake (e.g. {@code CN=billing-service,O=Example}; {@link X500Principal#getName()} gives
      * the RFC 2253 form). Present whenever the server runs mutual TLS (a client without a verified
-     * certificate never gets as far as a handler); empty over plain TCP and with server-only TLS,
-     * where the server asks for no certificate. An authorization check belongs in the handler: the
+     * certificate never gets as far as a handler), and with optional client certificates when the
+     * client presented one; empty over plain TCP and with server-only TLS, where the server asks
+     * for no certificate. An authorization check belongs in the handler: the
      * transport only says who it is, not what they may do.
      */
     public Optional<X500Principal> peerPrincipal() {

@@ -23,9 +23,13 @@ import org.understudy.raft.transport.netty.TransportException;
  *       {@code openssl pkcs8 -topk8 -nocrypt -in node.key -out node.pk8.pem};</li>
  *   <li>{@code trustedCertificates}: the CA certificate(s) that sign the cluster's certificates. A
  *       peer whose certificate does not chain to one of them is refused;</li>
- *   <li>{@code mutualTls}: when on (the default), an accepting node requires the connecting peer
- *       to present a certificate from a trusted CA and refuses the connection otherwise; when off,
- *       only the accepting node proves who it is;</li>
+ *   <li>{@code clientAuth}: what an accepting node asks of the connecting side.
+ *       {@link ClientAuth#REQUIRE} (the default; {@code mutualTls(true)}) requires a certificate
+ *       from a trusted CA and refuses the connection otherwise; {@link ClientAuth#NONE}
+ *       ({@code mutualTls(false)}) asks for none, and only the accepting node proves who it is;
+ *       {@link ClientAuth#OPTIONAL} asks for one and accepts a connection without it, but refuses
+ *       a certificate that does not chain to a trusted CA (for a server whose clients mostly have
+ *       no certificate, while the ones that have one are checked);</li>
  *   <li>{@code verifyHostname}: when on (the default), a connecting node also checks that the
  *       peer's certificate names the host it dialled (a DNS or IP subject alternative name), as
  *       HTTPS does. Turn it off only when certificates do not carry the peers' addresses and trust
@@ -43,7 +47,7 @@ public final class TlsSettings {
     private final Path privateKey;
     private final String keyPassword;
     private final Path trustedCertificates;
-    private final boolean mutualTls;
+    private final ClientAuth clientAuth;
     private final boolean verifyHostname;
 
     private TlsSettings(Builder b) {
@@ -51,7 +55,7 @@ public final class TlsSettings {
         this.privateKey = Objects.requireNonNull(b.privateKey, "privateKey");
         this.trustedCertificates = Objects.requireNonNull(b.trustedCertificates, "trustedCertificates");
         this.keyPassword = b.keyPassword;
-        this.mutualTls = b.mutualTls;
+        this.clientAuth = b.clientAuth;
         this.verifyHostname = b.verifyHostname;
     }
 
@@ -78,8 +82,13 @@ public final class TlsSettings {
         return trustedCertificates;
     }
 
+    /** Whether an accepting node requires the connecting side's certificate ({@link ClientAuth#REQUIRE}). */
     public boolean mutualTls() {
-        return mutualTls;
+        return clientAuth == ClientAuth.REQUIRE;
+    }
+
+    public ClientAuth clientAuth() {
+        return clientAuth;
     }
 
     public boolean verifyHostname() {
@@ -87,8 +96,8 @@ public final class TlsSettings {
     }
 
     /**
-     * The context for connections this node accepts: presents the chain, and with mutual TLS
-     * requires a client certificate that chains to the trusted CAs.
+     * The context for connections this node accepts: presents the chain, and asks for a client
+     * certificate that chains to the trusted CAs as {@link #clientAuth()} says.
      *
      * @throws TransportException of kind {@code TLS_MATERIAL} when a file is missing or malformed
      */
@@ -99,7 +108,7 @@ public final class TlsSettings {
                     .sslProvider(SslProvider.JDK)
                     .protocols(PROTOCOLS)
                     .trustManager(trustedCertificates.toFile())
-                    .clientAuth(mutualTls ? ClientAuth.REQUIRE : ClientAuth.NONE)
+                    .clientAuth(clientAuth)
                     .build();
         } catch (Exception e) {
             throw unusable("server", e);
@@ -148,7 +157,7 @@ public final class TlsSettings {
     @Override
     public String toString() {
         return "TlsSettings{chain=" + certificateChain + ", key=" + privateKey + ", trusted=" + trustedCertificates
-                + ", mutualTls=" + mutualTls + ", verifyHostname=" + verifyHostname + "}";
+                 + ", clientAuth=" + clientAuth + ", verifyHostname=" + verifyHostname + "}";
     }
 
     /** Builds {@link TlsSettings}. */
@@ -157,7 +166,7 @@ public final class TlsSettings {
         private final Path privateKey;
         private final Path trustedCertificates;
         private String keyPassword;
-        private boolean mutualTls = true;
+        private ClientAuth clientAuth = ClientAuth.REQUIRE;
         private boolean verifyHostname = true;
 
         private Builder(Path certificateChain, Path privateKey, Path trustedCertificates) {
@@ -168,8 +177,10 @@ public final class TlsSettings {
 
         /** The password of an encrypted PKCS#8 key ({@code null}, the default, for a plain one). */
         public Builder keyPassword(String v) { this.keyPassword = v; return this; }
-        /** Require peers to present a certificate from a trusted CA (default on). */
-        public Builder mutualTls(boolean v) { this.mutualTls = v; return this; }
+        /** Require peers to present a certificate from a trusted CA (default on): {@code clientAuth(REQUIRE)}, or {@code NONE} when off. */
+        public Builder mutualTls(boolean v) { this.clientAuth = v ? ClientAuth.REQUIRE : ClientAuth.NONE; return this; }
+        /** What an accepting node asks of the connecting side (default {@link ClientAuth#REQUIRE}); see the class documentation. */
+        public Builder clientAuth(ClientAuth v) { this.clientAuth = Objects.requireNonNull(v, "clientAuth"); return this; }
         /** Check that a peer's certificate names the host dialled (default on). */
         public Builder verifyHostname(boolean v) { this.verifyHostname = v; return this; }
 
