@@ -1,5 +1,6 @@
 package org.understudy.examples.kv.cli;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -37,7 +38,20 @@ record ConnectionFailure(String code, String sentence) {
         }
         if (https) {
             SSLException tls = find(e, SSLException.class);
-            return tls == null ? new ConnectionFailure(UNAVAILABLE, plain(e)) : handshake(e, tls, clientCertificate, host);
+            if (tls != null) {
+                return handshake(e, tls, clientCertificate, host);
+            }
+            if (find(e, EOFException.class) != null || mentions(e, "received no bytes", "connection reset")) {
+                // TLS 1.3: the member judges the client's certificate after the client's side of the
+                // handshake has finished, so a refusal can reach ctl as a closed connection, not an alert
+                return new ConnectionFailure(TLS_HANDSHAKE_FAILED, "TLS handshake failed: the member closed the"
+                        + " connection right after the handshake without answering (" + plain(e) + "); "
+                        + (clientCertificate ? "it most likely refused this client's certificate (--cert): it must be"
+                                + " signed by the member's --tls-ca"
+                                : "it most likely requires a client certificate (it runs with --client-cert-auth):"
+                                        + " give --cert and --key, signed by its --tls-ca"));
+            }
+            return new ConnectionFailure(UNAVAILABLE, plain(e));
         }
         // connected, but no HTTP came back (closed, reset, or bytes that are not HTTP)
         return new ConnectionFailure(NO_HTTP_ANSWER, "connected, but the member gave no HTTP answer (" + plain(e)
