@@ -8,9 +8,8 @@ import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.understudy.client.balancer.spi.Reply;
+import org.understudy.examples.kv.api.Failures;
 
 /**
  * How a raft-kv HTTP answer, or the lack of one, becomes a balancer {@link Reply} (the mapping of
@@ -44,22 +43,13 @@ final class KvHttpReplies {
      * answer that did not come in time) may have reached it, so {@code AMBIGUOUS}.
      */
     static Reply ofFailure(Throwable failure) {
-        Throwable t = unwrap(failure);
+        Throwable t = Failures.unwrap(failure);
         String what = t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
         if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException
                 || t instanceof UnresolvedAddressException || t.getCause() instanceof UnresolvedAddressException) {
             return Reply.notSent(what);
         }
         return Reply.ambiguous(what);
-    }
-
-    /** The cause inside the wrappers that futures add. */
-    static Throwable unwrap(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     @SuppressWarnings("unchecked")

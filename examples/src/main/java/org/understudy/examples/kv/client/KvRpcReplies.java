@@ -2,6 +2,7 @@ package org.understudy.examples.kv.client;
 
 import java.util.Map;
 import org.understudy.client.balancer.spi.Reply;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.raft.RaftException;
 
 /**
@@ -17,7 +18,7 @@ final class KvRpcReplies {
     private KvRpcReplies() {}
 
     static Reply ofFailure(Throwable failure) {
-        Throwable t = KvHttpReplies.unwrap(failure);
+        Throwable t = Failures.unwrap(failure);
         if (!(t instanceof RaftException e)) {
             // not from the RPC client (which fails only with RaftException): say the least
             return Reply.ambiguous(t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.examples.kv.api.KvErrorCode;
 import org.understudy.examples.kv.api.KvException;
 
@@ -50,20 +51,13 @@ final class HttpErrors {
      * @param request what was asked, for the log line of an unexpected failure
      */
     static HttpReply reply(Throwable failure, KvHttpRequest request) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = Failures.unwrap(failure);
         if (cause instanceof KvException e) {
             return reply(e);
         }
         log.warn("{} failed unexpectedly; answering {} {}", request == null ? "a request" : request.describe(),
                 KvErrorCode.UNAVAILABLE.httpStatus(), KvErrorCode.UNAVAILABLE, cause);
         return reply(KvErrorCode.UNAVAILABLE, INTERNAL_ERROR_MESSAGE);
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Details hold plain values; anything else is written as its string, never as a reflected bean. */

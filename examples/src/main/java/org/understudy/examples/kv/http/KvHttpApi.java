@@ -3,6 +3,7 @@ package org.understudy.examples.kv.http;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.examples.kv.api.KvErrorCode;
 import org.understudy.examples.kv.api.KvException;
 import org.understudy.examples.kv.api.KvService;
@@ -38,7 +39,7 @@ final class KvHttpApi {
     }
 
     private CompletableFuture<HttpReply> onFailure(KvHttpRequest request, Throwable failure) {
-        if (HttpErrors.unwrap(failure) instanceof KvException e && e.code() == KvErrorCode.NOT_LEADER && !request.forwarded()) {
+        if (Failures.unwrap(failure) instanceof KvException e && e.code() == KvErrorCode.NOT_LEADER && !request.forwarded()) {
             Optional<String> leaderUrl = detail(e, "leaderClientUrl").or(this::leaderClientUrlOfService);
             if (leaderUrl.isPresent()) {
                 return forwarder.forward(request, leaderUrl.get(), detail(e, "leader").orElse(null));

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.examples.kv.api.KvErrorCode;
 import org.understudy.examples.kv.api.KvException;
 
@@ -57,7 +58,7 @@ final class LeaderForwarder {
                 .thenApply(response -> new HttpReply(response.statusCode(),
                         response.headers().firstValue("Content-Type").orElse(HttpReply.JSON), response.body(), false))
                 .exceptionally(failure -> unavailable(request, leader, leaderClientUrl, leaderId,
-                        describe(HttpErrors.unwrap(failure))));
+                        describe(Failures.unwrap(failure))));
     }
 
     private HttpRequest copyOf(KvHttpRequest request, String hostPort) {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.membership.proto.Member;
 import org.understudy.membership.registry.MemberRegistry;
 import org.understudy.raft.runtime.NodeStatus;
@@ -88,7 +89,7 @@ final class ClientUrlPublisher {
             }
             if (err != null) {
                 log.debug("member '{}': publishing the client URL {} {} failed (retried in {} ms): {}", self.getName(),
-                        clientUrl, via, RETRY_AFTER_MILLIS, KvErrors.unwrap(err).toString());
+                        clientUrl, via, RETRY_AFTER_MILLIS, Failures.unwrap(err).toString());
             } else {
                 log.debug("member '{}': client URL {} published {}", self.getName(), clientUrl, via);
             }

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongFunction;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.examples.kv.api.KvErrorCode;
 import org.understudy.examples.kv.api.KvException;
 import org.understudy.raft.RaftException;
@@ -33,7 +33,7 @@ final class KvErrors {
 
     /** The {@link KvException} for {@code failure}, unwrapping {@link CompletionException}s. */
     KvException translate(Throwable failure, String what) {
-        Throwable t = unwrap(failure);
+        Throwable t = Failures.unwrap(failure);
         if (t instanceof KvException kv) {
             return kv;
         }
@@ -92,12 +92,5 @@ final class KvErrors {
             }
         }
         return v;
-    }
-
-    static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -2,8 +2,7 @@ package org.understudy.examples.kv.rpc;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.examples.kv.api.KvErrorCode;
 import org.understudy.examples.kv.api.KvException;
 import org.understudy.raft.ErrorCode;
@@ -47,13 +46,5 @@ final class KvRpcErrors {
             case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
             case BAD_REQUEST, PAYLOAD_TOO_LARGE, NOT_FOUND, KEY_NOT_FOUND, REVISION_MISMATCH -> ErrorCode.BAD_REQUEST;
         };
-    }
-
-    static Throwable unwrap(Throwable t) {
-        Throwable c = t;
-        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
     }
 }

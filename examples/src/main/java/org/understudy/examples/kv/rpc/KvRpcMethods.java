@@ -9,10 +9,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.understudy.examples.kv.api.Failures;
 import org.understudy.examples.kv.api.KvErrorCode;
 import org.understudy.examples.kv.api.KvException;
-import org.understudy.examples.kv.api.KvService;
 import org.understudy.examples.kv.api.KvService.Consistency;
+import org.understudy.examples.kv.api.KvService;
 import org.understudy.examples.kv.rpc.proto.KvDeleteReply;
 import org.understudy.examples.kv.rpc.proto.KvDeleteRequest;
 import org.understudy.examples.kv.rpc.proto.KvGetReply;
@@ -129,7 +130,7 @@ public final class KvRpcMethods {
             if (failure == null) {
                 return CompletableFuture.completedFuture(ok.apply(r).toByteString());
             }
-            Throwable cause = KvRpcErrors.unwrap(failure);
+            Throwable cause = Failures.unwrap(failure);
             if (cause instanceof KvException kv) {
                 MessageLite reply = answered.apply(kv);
                 return reply != null ? CompletableFuture.completedFuture(reply.toByteString())
