@@ -5,15 +5,19 @@
 #   bench/run.sh storage       [extra JMH options]   the full storage matrix (~20 min)
 #   bench/run.sh transport-quick [extra JMH options] ~4 min: transport latency + throughput, 64 B and 16 KiB
 #   bench/run.sh transport     [extra JMH options]   the same with 2 forks and longer iterations (~10 min)
+#   bench/run.sh replication-quick [extra JMH options] ~4 min: end-to-end replication (3 voters and the single-node
+#                                                    baseline, 64 B, 1 and 64 proposers), core microbenchmarks, and the
+#                                                    raw append+fsync and raw echo baselines beside them
+#   bench/run.sh replication   [extra JMH options]   the full replication matrix with its baselines (~30 min)
 #
 # Results: bench/target/<mode>.json (JMH) and bench/target/<mode>.md (machine, command, tables,
 # ready to paste into bench/RESULTS.md). Environment:
-#   BENCH_DIR  where the benchmark logs live (default bench/target/bench-data). Must be on the disk
-#              you want to measure, not tmpfs.
+#   BENCH_DIR  where the benchmark logs (and the replication benchmarks' node data) live (default
+#              bench/target/bench-data). Must be on the disk you want to measure, not tmpfs.
 #   ENGINES    storage modes: comma-separated engines, e.g. raw,mapdb (default: each benchmark's
 #              full list). Keep raw in the list: every ratio is against it.
-#   NETTY_IO   transport modes: auto (default: epoll if it loads, else NIO), epoll or nio; both the
-#              raw echo and the transport use it.
+#   NETTY_IO   transport and replication modes: auto (default: epoll if it loads, else NIO), epoll or
+#              nio; the raw echo, the transport and the replication clusters all use it.
 #   JAVA       the java to run (default: java on the PATH).
 #   REBUILD=1  rebuild bench/target/benchmarks.jar even if it exists.
 set -euo pipefail
@@ -27,6 +31,13 @@ JAVA=${JAVA:-java}
 BENCH_DIR=${BENCH_DIR:-$PWD/bench/target/bench-data}
 STORAGE=org.understudy.bench.storage
 TRANSPORT=org.understudy.bench.transport
+REPLICATION=org.understudy.bench.replication
+CORE=org.understudy.bench.core
+# Beside the replication figures, in the same JSON: the raw append+fsync (batch = proposers) and the raw
+# echo / transport round trip at the replication sizes. Their parameter names (engine, batch, entryBytes,
+# payloadBytes) are their own; impl is left at each benchmark's default because the transport and the
+# replication benchmarks both have one.
+REPLICATION_BASELINES=("$STORAGE.AppendSyncBenchmark" "$TRANSPORT.TransportRoundTripBenchmark")
 
 case "$mode" in
   storage-quick)
@@ -42,8 +53,20 @@ case "$mode" in
   transport)
     selection=("$TRANSPORT.")
     report=$TRANSPORT.TransportRatioReport ;;
+  replication-quick)
+    # 24 replication trials (3 impls x 1 and 3 voters x 1 and 64 proposers x throughput and latency) of about
+    # 7 s each (fork, election, 1 + 3 s), 10 core trials, 4 baseline trials.
+    selection=(-f 1 -wi 1 -w 1s -i 3 -r 1s
+               -p valueBytes=64 -p proposers=1,64 -p entries=64
+               -p engine=raw -p batch=1,64 -p entryBytes=64 -p payloadBytes=64
+               "$REPLICATION." "$CORE." "${REPLICATION_BASELINES[@]}")
+    report=$REPLICATION.ReplicationRatioReport ;;
+  replication)
+    selection=(-p engine=raw -p batch=1,16,64 -p entryBytes=64,1024 -p payloadBytes=64,1024
+               "$REPLICATION." "$CORE." "${REPLICATION_BASELINES[@]}")
+    report=$REPLICATION.ReplicationRatioReport ;;
   *)
-    echo "usage: bench/run.sh storage-quick|storage|transport-quick|transport [extra JMH options]" >&2
+    echo "usage: bench/run.sh storage-quick|storage|transport-quick|transport|replication-quick|replication [extra JMH options]" >&2
     exit 2 ;;
 esac
 
@@ -52,9 +75,9 @@ if [ "${REBUILD:-0}" = 1 ] || [ ! -f "$JAR" ]; then
 fi
 mkdir -p "$BENCH_DIR"
 
-# JMH's forks do not see the jar manifest's Add-Exports/Add-Opens: give the storage forks Chronicle's
-# flags (STACK.md). -jvmArgsAppend replaces the list in StorageBenchmarkFork, so this is the full set.
-# The transport forks need none: they only get the event-loop choice.
+# JMH's forks do not see the jar manifest's Add-Exports/Add-Opens: give the storage and replication forks
+# Chronicle's flags (STACK.md). -jvmArgsAppend replaces the list in StorageBenchmarkFork and ClusterBenchmark,
+# so this is the full set. The transport forks need none: they only get the event-loop choice.
 java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')
 fork_flags="--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED"
 fork_flags+=" --add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED --add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED"
@@ -79,6 +102,11 @@ case "$mode" in
     if [ -n "${NETTY_IO:-}" ]; then
       env_note="NETTY_IO=$NETTY_IO "
     fi ;;
+  replication*)
+    fork_flags+=" -Dbench.netty.io=${NETTY_IO:-auto}"
+    if [ -n "${NETTY_IO:-}" ]; then
+      env_note="NETTY_IO=$NETTY_IO "
+    fi ;;
 esac
 
 json=bench/target/$mode.json
@@ -96,7 +124,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo
   echo '```'
   lscpu | head -15
-  case "$mode" in storage*) df -hT "$BENCH_DIR" ;; esac
+  case "$mode" in storage*|replication*) df -hT "$BENCH_DIR" ;; esac
   echo '```'
   echo
   echo "Load average (1, 5, 15 min) before the run: $load_before; after: $load_after."

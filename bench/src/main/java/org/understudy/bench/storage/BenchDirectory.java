@@ -19,19 +19,21 @@ import java.util.stream.Stream;
  * would say nothing about a disk: the folder must be on the disk the data would live on (run.sh
  * points it at {@code bench/target/bench-data}, next to the repository).
  *
- * <p>Each benchmark works in a fresh folder below the base and deletes it when done.
+ * <p>Each benchmark works in a fresh folder below the base and deletes it when done. Public because
+ * the replication benchmarks ({@code org.understudy.bench.replication}) keep their nodes' data in
+ * the same place, under the same rules.
  */
-final class BenchDirectory {
+public final class BenchDirectory {
 
     /** System property naming the base folder. */
-    static final String PROPERTY = "bench.dir";
+    public static final String PROPERTY = "bench.dir";
 
     private static final Set<String> RAM_FILE_SYSTEMS = Set.of("tmpfs", "ramfs");
 
     private BenchDirectory() {}
 
     /** The base folder, created if missing. */
-    static Path base() {
+    public static Path base() {
         String configured = System.getProperty(PROPERTY);
         Path base;
         if (configured != null && !configured.isBlank()) {
@@ -59,7 +61,7 @@ final class BenchDirectory {
     }
 
     /** A new, empty folder below the base whose name starts with {@code prefix}. */
-    static Path createTemp(String prefix) {
+    public static Path createTemp(String prefix) {
         Path base = base();
         try {
             return Files.createTempDirectory(base, prefix + "-");
@@ -69,7 +71,7 @@ final class BenchDirectory {
     }
 
     /** Deletes {@code dir} and everything below it; nothing happens if it does not exist. */
-    static void delete(Path dir) {
+    public static void delete(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

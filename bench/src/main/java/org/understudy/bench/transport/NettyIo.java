@@ -17,15 +17,17 @@ import java.util.Locale;
  * library loads, NIO otherwise, the rule {@code NettyTransport} follows by default. The raw echo
  * and the Understudy transport must run on the same one, or the comparison measures epoll against
  * NIO. System property {@value #PROPERTY} ({@code auto}, {@code epoll}, {@code nio}) forces a choice.
+ * Public because the replication benchmarks' Netty clusters follow the same choice, so that their
+ * figures sit beside a raw echo on the same event-loop kind.
  */
-enum NettyIo {
+public enum NettyIo {
     EPOLL,
     NIO;
 
-    static final String PROPERTY = "bench.netty.io";
+    public static final String PROPERTY = "bench.netty.io";
 
     /** The implementation asked for by {@value #PROPERTY} (default {@code auto}). */
-    static NettyIo selected() {
+    public static NettyIo selected() {
         String wanted = System.getProperty(PROPERTY, "auto").toLowerCase(Locale.ROOT);
         return switch (wanted) {
             case "auto" -> Epoll.isAvailable() ? EPOLL : NIO;
