@@ -1,21 +1,16 @@
 package org.understudy.examples.kv.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import javax.net.ssl.SSLContext;
-import org.understudy.examples.kv.node.ClientPortTls;
-import org.understudy.examples.kv.node.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -50,47 +45,11 @@ public final class CtlCommand {
             converter = DurationConverter.class, description = "Per-request timeout, e.g. 5s, 500ms (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
-    @Option(names = "--cacert", paramLabel = "FILE", description = "Talk https and verify the members' certificates"
-            + " with these PEM CA certificates (the members' --tls-ca), for a cluster started with --tls-*.")
-    Path cacert;
-
-    @Option(names = "--cert", paramLabel = "FILE", description = "With --cacert: present this PEM client certificate"
-            + " (needed when the members run with --client-cert-auth).")
-    Path cert;
-
-    @Option(names = "--key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --cert.")
-    Path key;
+    @Mixin
+    ClientTlsOptions tls;
 
     CtlClient client() {
-        return new CtlClient(endpoints, timeout, tls(), cert != null);
-    }
-
-    /** The context of {@code --cacert}, {@code --cert}, {@code --key}, or null for plain HTTP; bad ones are usage errors (exit 2). */
-    private SSLContext tls() {
-        if ((cert == null) != (key == null)) {
-            throw usage("--cert and --key go together: give both or neither");
-        }
-        if (cacert == null) {
-            if (cert != null) {
-                throw usage("--cert and --key need --cacert (the CA that signed the members' certificates): ctl talks"
-                        + " https only with it");
-            }
-            return null;
-        }
-        for (String endpoint : endpoints) {
-            if (endpoint.strip().toLowerCase(java.util.Locale.ROOT).startsWith("http://")) {
-                throw usage("--cacert talks https, but --endpoints has " + endpoint + ": write it as HOST:PORT");
-            }
-        }
-        try {
-            return ClientPortTls.sslContext(cacert, cert, key);
-        } catch (ConfigException e) {
-            throw usage("--cacert/--cert/--key: " + e.getMessage());
-        }
-    }
-
-    private ParameterException usage(String message) {
-        return new ParameterException(spec.commandLine(), message);
+        return new CtlClient(endpoints, timeout, tls.sslContext(spec.commandLine(), endpoints), tls.clientCertificate());
     }
 
     PrintWriter out() {

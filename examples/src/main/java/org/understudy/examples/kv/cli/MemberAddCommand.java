@@ -84,26 +84,16 @@ final class MemberAddCommand implements Callable<Integer> {
     private int waitUntilReady(CtlClient client, String id) throws InterruptedException {
         CtlCommand ctl = member.ctl;
         long deadline = System.nanoTime() + waitTimeout.toNanos();
-        boolean console = System.console() != null;
-        String last = "";
+        ProgressLine progress = new ProgressLine(ctl.out(), System.console() != null);
         while (System.nanoTime() < deadline) {
             Optional<Map<String, Object>> m = leaderView(client, id);
             if (m.isPresent()) {
                 long match = MemberTable.number(m.get().get("matchIndex"));
                 long lag = MemberTable.number(m.get().get("lag"));
-                String line = name + " " + ProgressBar.render(match, lag);
-                if (console) {
-                    ctl.out().print("\r" + line);
-                } else if (!line.equals(last)) {
-                    ctl.out().println(line);
-                }
-                ctl.out().flush();
-                last = line;
+                progress.update(name + " " + ProgressBar.render(match, lag));
                 boolean learner = Boolean.TRUE.equals(m.get().get("learner"));
                 if (match > 0 && lag >= 0 && lag <= readyLag) {
-                    if (console) {
-                        ctl.out().println();
-                    }
+                    progress.end();
                     ctl.out().println(learner ? name + " has caught up: promote it with `raft-kv ctl member promote "
                             + id + "`" : name + " has caught up");
                     ctl.out().flush();
@@ -112,7 +102,8 @@ final class MemberAddCommand implements Callable<Integer> {
             }
             Thread.sleep(500); // polling a remote server's progress; nothing local to wait on
         }
-        ctl.err().println((console ? "\n" : "") + "Error: UNAVAILABLE: " + name + " did not catch up within "
+        progress.end();
+        ctl.err().println("Error: UNAVAILABLE: " + name + " did not catch up within "
                 + waitTimeout.toSeconds() + " s; is it started, and can the leader reach it?");
         ctl.err().flush();
         return 1;

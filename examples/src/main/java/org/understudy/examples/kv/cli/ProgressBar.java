@@ -1,6 +1,9 @@
 package org.understudy.examples.kv.cli;
 
-/** A one-line text progress bar for a learner's catch-up: {@code [#####.....]  52%  match 520 / 1000, lag 480}. */
+/**
+ * One-line text progress bars: a learner's catch-up ({@code [#####.....]  52%  match 520 / 1000, lag 480})
+ * and, through {@link #bar}, anything else that knows how far along it is (a bench run's time).
+ */
 final class ProgressBar {
     private static final int WIDTH = 30;
 
@@ -12,9 +15,13 @@ final class ProgressBar {
             return "[" + ".".repeat(WIDTH) + "]  waiting for the leader to report its progress";
         }
         long total = match + lag;
-        double done = total == 0 ? 1.0 : (double) match / total;
-        int filled = (int) Math.round(done * WIDTH);
-        return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + String.format("%3d%%", Math.round(done * 100))
-                + "  match " + match + " / " + total + ", lag " + lag;
+        return bar(total == 0 ? 1.0 : (double) match / total) + "  match " + match + " / " + total + ", lag " + lag;
+    }
+
+    /** {@code [#####.........]  35%} for {@code done} = 0.35 (clamped to 0..1). */
+    static String bar(double done) {
+        double d = Math.max(0, Math.min(1, done));
+        int filled = (int) Math.round(d * WIDTH);
+        return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] " + String.format("%3d%%", Math.round(d * 100));
     }
 }

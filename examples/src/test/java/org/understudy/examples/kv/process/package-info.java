@@ -33,10 +33,13 @@
  *   <li>{@code BadHttpRequestsTest}: unknown route, bad JSON, missing fields, bad parameters, a
  *       body over 1 MiB, non-HTTP bytes get 4xx JSON errors and the server keeps serving (~3 s);
  *   <li>{@code BadCliFlagsTest}: {@code server --bogus} and a bare {@code ctl} exit 2 with usage; a
- *       server whose client port is taken says why and exits 1 (~2 s).
+ *       server whose client port is taken says why and exits 1 (~2 s);
+ *   <li>{@code BenchTest}: {@code raft-kv bench} closed-loop over the binary protocol as its own JVM
+ *       (3 s), then fixed-rate over HTTP in the test JVM (2 s): no errors, timeouts or unknown
+ *       outcomes in the JSON line, and every key written reads back (~15 s).
  * </ul>
  *
- * <p><b>How long.</b> About 90 s for the package on a two-core machine (each member JVM starts in
+ * <p><b>How long.</b> About 105 s for the package on a two-core machine (each member JVM starts in
  * 1–3 s); they run with the module's other tests in {@code mvn verify}.
  *
  * <p><b>How to run them.</b> After {@code mvn -B install -DskipTests} at the root:
