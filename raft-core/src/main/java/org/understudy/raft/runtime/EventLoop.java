@@ -1,5 +1,6 @@
 package org.understudy.raft.runtime;
 
+import com.google.protobuf.ByteString;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.understudy.raft.RaftException;
 import org.understudy.raft.core.CoreStatus;
+import org.understudy.raft.core.EntryId;
 import org.understudy.raft.core.RaftCore;
 import org.understudy.raft.core.Ready;
 import org.understudy.raft.core.SoftState;
@@ -114,11 +116,11 @@ final class EventLoop<R> implements Runnable {
                     inbox.awaitWork(idleParkNanos);
                     continue;
                 }
-                for (LoopEvent event : batch) {
+                for (int i = 0; i < batch.size(); ) {
                     if (!running) {
                         return;
                     }
-                    handle(event);
+                    i = batch.get(i) instanceof LoopEvent.Propose ? proposeRun(i) : handleAt(i);
                 }
                 if (tick) {
                     core.tick();
@@ -135,21 +137,69 @@ final class EventLoop<R> implements Runnable {
 
     // ------------------------------------------------------------------ inputs
 
+    private int handleAt(int i) {
+        handle(batch.get(i));
+        return i + 1;
+    }
+
+    /**
+     * Proposes the run of consecutive {@link LoopEvent.Propose} events that starts at {@code start}
+     * in one {@link RaftCore#proposeAll} (one append per follower for the whole run, instead of one
+     * per proposal), keeping their order among the other events. A proposal the core refuses gets
+     * its own {@link RaftCore#propose}, which says why (or, if a smaller command still fits, takes
+     * it, exactly as proposing them one by one would). Returns the index after the run.
+     */
+    @SuppressWarnings("unchecked")
+    private int proposeRun(int start) {
+        int end = start;
+        while (end < batch.size() && batch.get(end) instanceof LoopEvent.Propose) {
+            end++;
+        }
+        List<CompletableFuture<R>> futures = new ArrayList<>(end - start);
+        List<ByteString> commands = new ArrayList<>(end - start);
+        for (int i = start; i < end; i++) {
+            LoopEvent.Propose p = (LoopEvent.Propose) batch.get(i);
+            if (!p.future().isDone()) { // a caller that gave up (cancelled) is not proposed for
+                futures.add((CompletableFuture<R>) p.future());
+                commands.add(p.data());
+            }
+        }
+        int next = 0;
+        while (next < commands.size()) {
+            List<EntryId> ids;
+            try {
+                ids = core.proposeAll(commands.subList(next, commands.size()));
+            } catch (RaftException e) { // cannot propose at all: every remaining one fails alike
+                for (int i = next; i < futures.size(); i++) {
+                    callbacks.fail(futures.get(i), e);
+                }
+                break;
+            }
+            for (EntryId id : ids) {
+                proposals.addProposal(id, futures.get(next++));
+            }
+            if (next < commands.size()) {
+                proposeOne(commands.get(next), futures.get(next));
+                next++;
+            }
+        }
+        return end;
+    }
+
+    private void proposeOne(ByteString command, CompletableFuture<R> future) {
+        try {
+            proposals.addProposal(core.propose(command), future);
+        } catch (RaftException e) {
+            callbacks.fail(future, e);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private void handle(LoopEvent event) {
         if (event instanceof LoopEvent.PeerMessage m) {
             core.step(m.message());
         } else if (event instanceof LoopEvent.Persisted p) {
             completePersisted(p.readyNumber());
-        } else if (event instanceof LoopEvent.Propose p) {
-            CompletableFuture<R> future = (CompletableFuture<R>) p.future();
-            if (!future.isDone()) { // a caller that gave up (cancelled) is not proposed for
-                try {
-                    proposals.addProposal(core.propose(p.data()), future);
-                } catch (RaftException e) {
-                    callbacks.fail(future, e);
-                }
-            }
         } else if (event instanceof LoopEvent.ReadIndex r) {
             long requestId = ++nextReadRequestId;
             reads.asked(requestId, r.future());
