@@ -9,10 +9,14 @@
 #                                                    baseline, 64 B, 1 and 64 proposers), core microbenchmarks, and the
 #                                                    raw append+fsync and raw echo baselines beside them
 #   bench/run.sh replication   [extra JMH options]   the full replication matrix with its baselines (~30 min)
+#   bench/run.sh learner-quick [LearnerBenchmarks options]  ~4 min: learner catch-up (replay and snapshot) of
+#                                                    a 128 MiB log, disruption of a write load, promotion
+#   bench/run.sh learner       [LearnerBenchmarks options]  the same with a 1 GiB log (~25 min)
 #
-# Results: bench/target/<mode>.json (JMH) and bench/target/<mode>.md (machine, command, tables,
-# ready to paste into bench/RESULTS.md). Environment:
-#   BENCH_DIR  where the benchmark logs (and the replication benchmarks' node data) live (default
+# Results: bench/target/<mode>.json (JMH; for the learner modes, the JSON line) and bench/target/<mode>.md
+# (machine, command, tables, ready to paste into bench/RESULTS.md). Environment:
+#   BENCH_DIR  where the benchmark logs (and the replication benchmarks' node data, the learner modes'
+#              member data dirs) live (default
 #              bench/target/bench-data). Must be on the disk you want to measure, not tmpfs.
 #   ENGINES    storage modes: comma-separated engines, e.g. raw,mapdb (default: each benchmark's
 #              full list). Keep raw in the list: every ratio is against it.
@@ -38,6 +42,59 @@ CORE=org.understudy.bench.core
 # payloadBytes) are their own; impl is left at each benchmark's default because the transport and the
 # replication benchmarks both have one.
 REPLICATION_BASELINES=("$STORAGE.AppendSyncBenchmark" "$TRANSPORT.TransportRoundTripBenchmark")
+LEARNER=org.understudy.bench.learner.LearnerBenchmarks
+
+# The machine, for the Markdown reports: cores, CPU, RAM, Java, and the data folder's disk ($1: yes/no).
+describe_machine() {
+  echo "Machine: $(nproc) cores; $(lscpu | awk -F': *' '/^Model name/ {print $2}'); $(free -g | awk '/^Mem:/ {print $2}') GiB RAM;" \
+       "$("$JAVA" -version 2>&1 | head -1)"
+  echo
+  echo '```'
+  lscpu | head -15
+  if [ "$1" = yes ]; then df -hT "$BENCH_DIR"; fi
+  echo '```'
+}
+
+# The learner benchmarks are not JMH: one driver (LearnerBenchmarks) starts raft-kv processes itself and
+# writes its own tables; anything after the mode goes to it (--variants replay, --clients 8, ...).
+case "$mode" in
+  learner-quick|learner)
+    if [ "$mode" = learner-quick ]; then
+      learner_args=(--log-mib 128 --steady-seconds 10 --settle-seconds 5)
+    else
+      learner_args=(--log-mib 1024)
+    fi
+    if [ "${REBUILD:-0}" = 1 ] || [ ! -f "$JAR" ]; then
+      mvn -B -q -pl bench -am package -DskipTests
+    fi
+    mkdir -p "$BENCH_DIR"
+    json=bench/target/$mode.json
+    md=bench/target/$mode.md
+    tables=bench/target/$mode.tables.md
+    cmd=("$JAVA" -cp "$JAR" "$LEARNER" "${learner_args[@]}" --work-dir "$BENCH_DIR" --out "$tables" --json "$json" "$@")
+    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+    printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; echo >&2
+    "${cmd[@]}"
+    load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+    {
+      describe_machine yes
+      echo
+      echo "Load average (1, 5, 15 min) before the run: $load_before; after: $load_after."
+      echo
+      echo "Command (from the repository root): \`bench/run.sh $mode${*:+ $*}\`, which runs"
+      echo
+      echo '```'
+      printf '%q ' "${cmd[@]}"
+      echo
+      echo '```'
+      echo
+      cat "$tables"
+    } > "$md"
+    rm -f "$tables"
+    cat "$md"
+    echo "tables written to $md, the JSON line to $json" >&2
+    exit 0 ;;
+esac
 
 case "$mode" in
   storage-quick)
@@ -67,6 +124,7 @@ case "$mode" in
     report=$REPLICATION.ReplicationRatioReport ;;
   *)
     echo "usage: bench/run.sh storage-quick|storage|transport-quick|transport|replication-quick|replication [extra JMH options]" >&2
+    echo "       bench/run.sh learner-quick|learner [LearnerBenchmarks options]" >&2
     exit 2 ;;
 esac
 
@@ -119,13 +177,7 @@ printf '+' >&2; printf ' %q' "${cmd[@]}" >&2; echo >&2
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 {
-  echo "Machine: $(nproc) cores; $(lscpu | awk -F': *' '/^Model name/ {print $2}'); $(free -g | awk '/^Mem:/ {print $2}') GiB RAM;" \
-       "$("$JAVA" -version 2>&1 | head -1)"
-  echo
-  echo '```'
-  lscpu | head -15
-  case "$mode" in storage*|replication*) df -hT "$BENCH_DIR" ;; esac
-  echo '```'
+  case "$mode" in storage*|replication*) describe_machine yes ;; *) describe_machine no ;; esac
   echo
   echo "Load average (1, 5, 15 min) before the run: $load_before; after: $load_after."
   echo

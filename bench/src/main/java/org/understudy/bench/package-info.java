@@ -1,2 +1,2 @@
-/** JMH benchmarks for Understudy, each beside a baseline measured in the same run. */
+/** JMH benchmarks for Understudy, each beside a baseline measured in the same run, and the process-level learner benchmarks. */
 package org.understudy.bench;
